@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope core: module init and exit, the debugfs root, the region
+ * registry, the refusal log and the permission gates every file shares.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
+#include "memscope.h"
+
+const char *const memscope_kind_names[MEMSCOPE_NR_KINDS] = {
+	[MEMSCOPE_KIND_MMIO] = "mmio",
+	[MEMSCOPE_KIND_PIO] = "pio",
+	[MEMSCOPE_KIND_BAR] = "bar",
+	[MEMSCOPE_KIND_KMALLOC] = "kmalloc",
+	[MEMSCOPE_KIND_VMALLOC] = "vmalloc",
+	[MEMSCOPE_KIND_PAGES] = "pages",
+	[MEMSCOPE_KIND_SLAB] = "slab",
+	[MEMSCOPE_KIND_COHERENT] = "coherent",
+	[MEMSCOPE_KIND_STREAM] = "stream",
+};
+
+/*
+ * One backend per kind. A kind whose backend is not built here is
+ * refused by `control` with a reason.
+ */
+static const struct memscope_backend *const memscope_backends[MEMSCOPE_NR_KINDS] = {
+	[MEMSCOPE_KIND_MMIO] = &memscope_mmio_backend,
+#ifdef CONFIG_HAS_IOPORT_MAP
+	[MEMSCOPE_KIND_PIO] = &memscope_pio_backend,
+#endif
+	[MEMSCOPE_KIND_KMALLOC] = &memscope_kmalloc_backend,
+	[MEMSCOPE_KIND_VMALLOC] = &memscope_vmalloc_backend,
+	[MEMSCOPE_KIND_PAGES] = &memscope_pages_backend,
+	[MEMSCOPE_KIND_SLAB] = &memscope_slab_backend,
+};
+
+/* The registry: every live region, by name. */
+static LIST_HEAD(memscope_regions);
+static DEFINE_MUTEX(memscope_lock);
+static struct kmem_cache *memscope_region_cache;
+static struct dentry *memscope_root;
+
+/* What memscope holds, because kmemleak cannot see pages or DMA buffers. */
+static atomic_long_t memscope_bytes[MEMSCOPE_NR_KINDS];
+static atomic_t memscope_objects[MEMSCOPE_NR_KINDS];
+
+static DEFINE_SPINLOCK(memscope_last_error_lock);
+static char memscope_last_error[MEMSCOPE_WHY_MAX];
+
+/**
+ * memscope_fail() - record why a command or an access was refused
+ * @err: the negative errno to return
+ * @fmt: printf-style one-line reason
+ * @...: arguments for @fmt
+ *
+ * The reason goes to `last_error` and, rate limited, to the kernel log.
+ *
+ * Context: Any context.
+ * Return: @err, so callers can write ``return memscope_fail(...)``.
+ */
+int memscope_fail(int err, const char *fmt, ...)
+{
+	char why[MEMSCOPE_WHY_MAX];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(why, sizeof(why), fmt, args);
+	va_end(args);
+
+	spin_lock(&memscope_last_error_lock);
+	strscpy(memscope_last_error, why);
+	spin_unlock(&memscope_last_error_lock);
+	pr_info_ratelimited("%s (%pe)\n", why, ERR_PTR(err));
+	return err;
+}
+
+/**
+ * memscope_locked_down() - ask kernel lockdown whether raw access is allowed
+ *
+ * Asked at the time of every map, mmap and write, not only at open:
+ * debugfs checks its own lockdown reason only when a file is opened.
+ *
+ * Context: Process context.
+ * Return: true if LOCKDOWN_DEV_MEM is in force.
+ */
+bool memscope_locked_down(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(memscope_locked_down);
+	return security_locked_down(LOCKDOWN_DEV_MEM) != 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_locked_down);
+
+/**
+ * memscope_check_lockdown() - refuse an operation under kernel lockdown
+ * @what: the operation, for the reason
+ *
+ * Context: Process context.
+ * Return: 0 if allowed, -EPERM (with the reason recorded) if locked down.
+ */
+int memscope_check_lockdown(const char *what)
+{
+	if (memscope_locked_down())
+		return memscope_fail(-EPERM, "%s: refused by kernel lockdown",
+				     what);
+	return 0;
+}
+
+/**
+ * memscope_open_check() - the permission every memscope file asks at open
+ * @file: the file being opened
+ *
+ * CAP_SYS_RAWIO is checked against the credentials of the opener, not of
+ * whoever later reads or writes the descriptor.
+ *
+ * Context: Process context.
+ * Return: 0 if the opener may use memscope, -EPERM otherwise.
+ */
+int memscope_open_check(struct file *file)
+{
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_RAWIO))
+		return memscope_fail(-EPERM, "open: CAP_SYS_RAWIO required");
+	return 0;
+}
+
+/**
+ * memscope_backend_get() - the backend of a region kind
+ * @kind: region kind
+ *
+ * Context: Any context.
+ * Return: the backend, or NULL if this kernel cannot create @kind.
+ */
+const struct memscope_backend *memscope_backend_get(enum memscope_kind kind)
+{
+	if (kind >= MEMSCOPE_NR_KINDS)
+		return NULL;
+	return memscope_backends[kind];
+}
+
+/**
+ * memscope_stats_add() - account memory memscope holds
+ * @kind: region kind the memory belongs to
+ * @bytes: bytes acquired (negative when released)
+ * @objects: objects acquired (negative when released)
+ *
+ * Context: Any context.
+ */
+void memscope_stats_add(enum memscope_kind kind, long bytes, int objects)
+{
+	atomic_long_add(bytes, &memscope_bytes[kind]);
+	atomic_add(objects, &memscope_objects[kind]);
+}
+
+/**
+ * memscope_stats_show() - print what memscope holds, one kind per line
+ * @m: seq_file to print to
+ *
+ * Context: Process context.
+ */
+void memscope_stats_show(struct seq_file *m)
+{
+	int kind;
+
+	for (kind = 0; kind < MEMSCOPE_NR_KINDS; kind++)
+		seq_printf(m, "|  %-8s objects %d bytes %ld\n",
+			   memscope_kind_names[kind],
+			   atomic_read(&memscope_objects[kind]),
+			   atomic_long_read(&memscope_bytes[kind]));
+}
+
+/**
+ * memscope_stats_total() - count the objects memscope holds
+ *
+ * Context: Any context.
+ * Return: the number of live objects of every kind together.
+ */
+int memscope_stats_total(void)
+{
+	int kind, total = 0;
+
+	for (kind = 0; kind < MEMSCOPE_NR_KINDS; kind++)
+		total += atomic_read(&memscope_objects[kind]);
+	return total;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_stats_total);
+
+/**
+ * memscope_region_alloc() - allocate an empty region record
+ *
+ * Context: Process context; may sleep.
+ * Return: the record with one reference held, or NULL.
+ */
+struct memscope_region *memscope_region_alloc(void)
+{
+	struct memscope_region *r;
+
+	r = kmem_cache_zalloc(memscope_region_cache, GFP_KERNEL);
+	if (!r)
+		return NULL;
+	INIT_LIST_HEAD(&r->node);
+	kref_init(&r->ref);
+	mutex_init(&r->lock);
+	atomic_set(&r->mappings, 0);
+	r->width = 1;
+	return r;
+}
+
+static void memscope_region_release(struct kref *ref)
+{
+	struct memscope_region *r = container_of(ref, struct memscope_region,
+						 ref);
+
+	mutex_destroy(&r->lock);
+	kmem_cache_free(memscope_region_cache, r);
+}
+
+/**
+ * memscope_region_put() - drop a reference on a region record
+ * @r: the region
+ *
+ * Context: Process context.
+ */
+void memscope_region_put(struct memscope_region *r)
+{
+	kref_put(&r->ref, memscope_region_release);
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_region_put);
+
+static struct memscope_region *memscope_region_lookup(const char *name)
+{
+	struct memscope_region *r;
+
+	lockdep_assert_held(&memscope_lock);
+	list_for_each_entry(r, &memscope_regions, node)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+/**
+ * memscope_region_find() - look a region up by name
+ * @name: region name
+ *
+ * Context: Process context; takes memscope_lock.
+ * Return: the region with a reference the caller must put, or NULL.
+ */
+struct memscope_region *memscope_region_find(const char *name)
+{
+	struct memscope_region *r;
+
+	guard(mutex)(&memscope_lock);
+	r = memscope_region_lookup(name);
+	if (r)
+		kref_get(&r->ref);
+	return r;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_region_find);
+
+/**
+ * memscope_regions_get() - take a reference on every live region
+ * @out: receives a kmalloc'ed array of the regions
+ * @n: receives the number of entries
+ *
+ * The caller puts every region and frees the array.
+ *
+ * Context: Process context; takes memscope_lock.
+ * Return: 0 or -ENOMEM.
+ */
+int memscope_regions_get(struct memscope_region ***out, unsigned int *n)
+{
+	struct memscope_region *r, **regions;
+	unsigned int i = 0;
+
+	guard(mutex)(&memscope_lock);
+	list_for_each_entry(r, &memscope_regions, node)
+		i++;
+	regions = kmalloc_array(max(i, 1U), sizeof(*regions), GFP_KERNEL);
+	if (!regions)
+		return -ENOMEM;
+	i = 0;
+	list_for_each_entry(r, &memscope_regions, node) {
+		kref_get(&r->ref);
+		regions[i++] = r;
+	}
+	*out = regions;
+	*n = i;
+	return 0;
+}
+
+/**
+ * memscope_region_register() - publish a created region
+ * @r: region whose backend create() succeeded
+ *
+ * On failure the caller still owns @r and must destroy it.
+ *
+ * Context: Process context; takes memscope_lock.
+ * Return: 0, -EEXIST if the name is taken, or -ENOMEM.
+ */
+int memscope_region_register(struct memscope_region *r)
+{
+	int ret;
+
+	guard(mutex)(&memscope_lock);
+	if (memscope_region_lookup(r->name))
+		return memscope_fail(-EEXIST, "region '%s' already exists",
+				     r->name);
+	ret = memscope_region_files_create(r);
+	if (ret)
+		return memscope_fail(ret, "%s: cannot create debugfs files",
+				     r->name);
+	list_add_tail(&r->node, &memscope_regions);
+	return 0;
+}
+
+/*
+ * Take @r out of the registry and release its memory. Called with the
+ * region already marked dead and unreachable by name.
+ */
+static void memscope_region_destroy(struct memscope_region *r)
+{
+	/*
+	 * Waits for every file operation in flight; later ones fail in
+	 * debugfs_file_get() and never reach the backend.
+	 */
+	debugfs_remove(r->dir);
+	r->ops->destroy(r);
+	memscope_region_put(r);
+}
+
+/**
+ * memscope_region_free() - free a region at the user's request
+ * @name: region name
+ *
+ * Context: Process context; takes memscope_lock.
+ * Return: 0, -ENOENT if there is no such region, -EBUSY if one of its
+ * files is open or it is mapped.
+ */
+int memscope_region_free(const char *name)
+{
+	struct memscope_region *r;
+	int mapped;
+
+	scoped_guard(mutex, &memscope_lock) {
+		r = memscope_region_lookup(name);
+		if (!r)
+			return memscope_fail(-ENOENT, "free: no region '%s'",
+					     name);
+		guard(mutex)(&r->lock);
+		mapped = atomic_read(&r->mappings);
+		if (r->users || mapped)
+			return memscope_fail(-EBUSY,
+					     "free: '%s' is open (%d) or mapped (%d)",
+					     name, r->users, mapped);
+		r->dead = true;
+		list_del_init(&r->node);
+	}
+	memscope_region_destroy(r);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_region_free);
+
+/**
+ * memscope_debugfs_root() - the memscope debugfs directory
+ *
+ * Context: Any context.
+ * Return: the directory dentry.
+ */
+struct dentry *memscope_debugfs_root(void)
+{
+	return memscope_root;
+}
+
+static const char memscope_control_help[] =
+	"map    NAME PHYS SIZE [width=N] [wc] [rw] [force]\n"
+	"io     NAME PORT SIZE [width=N] [rw] [force]\n"
+	"alloc  NAME kmalloc|kzalloc|vmalloc|vzalloc|pages|slab SIZE\n"
+	"dma    NAME DEV coherent SIZE\n"
+	"dma    NAME DEV stream SIZE to-device|from-device|bidirectional\n"
+	"dmamask DEV BITS\n"
+	"sync   NAME cpu|device\n"
+	"free   NAME\n";
+
+static int memscope_root_open(struct inode *inode, struct file *file)
+{
+	return memscope_open_check(file);
+}
+
+static ssize_t memscope_control_read(struct file *file, char __user *buf,
+				     size_t count, loff_t *ppos)
+{
+	return simple_read_from_buffer(buf, count, ppos, memscope_control_help,
+				       sizeof(memscope_control_help) - 1);
+}
+
+static ssize_t memscope_control_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	char text[MEMSCOPE_CMD_MAX + 1];
+	char why[MEMSCOPE_WHY_MAX];
+	struct memscope_cmd cmd;
+	int ret;
+
+	if (count > MEMSCOPE_CMD_MAX)
+		return memscope_fail(-EINVAL, "command longer than %d bytes",
+				     MEMSCOPE_CMD_MAX);
+	ret = memscope_check_lockdown("control");
+	if (ret)
+		return ret;
+	if (copy_from_user(text, ubuf, count))
+		return -EFAULT;
+	text[count] = '\0';
+
+	ret = memscope_cmd_parse(text, &cmd, why, sizeof(why));
+	if (ret)
+		return memscope_fail(ret, "%s", why);
+	ret = memscope_cmd_run(&cmd);
+	return ret ? ret : count;
+}
+
+static const struct file_operations memscope_control_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_root_open,
+	.read = memscope_control_read,
+	.write = memscope_control_write,
+	.llseek = default_llseek,
+};
+
+static int memscope_regions_show(struct seq_file *m, void *unused)
+{
+	struct memscope_region *r;
+
+	guard(mutex)(&memscope_lock);
+	list_for_each_entry(r, &memscope_regions, node) {
+		seq_printf(m, "%s %s %#llx %#llx ", r->name, r->ops->name,
+			   r->size, r->phys);
+		memscope_flags_show(m, r);
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+
+static int memscope_layout_seq_show(struct seq_file *m, void *unused)
+{
+	return memscope_layout_show(m);
+}
+
+static int memscope_regions_open(struct inode *inode, struct file *file)
+{
+	return memscope_open_check(file) ?:
+	       single_open(file, memscope_regions_show, NULL);
+}
+
+static const struct file_operations memscope_regions_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_regions_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int memscope_layout_open(struct inode *inode, struct file *file)
+{
+	return memscope_open_check(file) ?:
+	       single_open(file, memscope_layout_seq_show, NULL);
+}
+
+static const struct file_operations memscope_layout_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_layout_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static ssize_t memscope_last_error_read(struct file *file, char __user *buf,
+					size_t count, loff_t *ppos)
+{
+	char text[MEMSCOPE_WHY_MAX + 1];
+	size_t len;
+
+	spin_lock(&memscope_last_error_lock);
+	len = strscpy(text, memscope_last_error, MEMSCOPE_WHY_MAX);
+	spin_unlock(&memscope_last_error_lock);
+	if (len)
+		text[len++] = '\n';
+	return simple_read_from_buffer(buf, count, ppos, text, len);
+}
+
+static const struct file_operations memscope_last_error_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_root_open,
+	.read = memscope_last_error_read,
+	.llseek = default_llseek,
+};
+
+/* Free every region; at module exit nothing can be open any more. */
+static void memscope_regions_free_all(void)
+{
+	struct memscope_region *r, *tmp;
+	LIST_HEAD(doomed);
+
+	scoped_guard(mutex, &memscope_lock)
+		list_splice_init(&memscope_regions, &doomed);
+	list_for_each_entry_safe(r, tmp, &doomed, node) {
+		list_del_init(&r->node);
+		r->dead = true;
+		memscope_region_destroy(r);
+	}
+}
+
+static int __init memscope_init(void)
+{
+	memscope_region_cache = KMEM_CACHE(memscope_region, 0);
+	if (!memscope_region_cache)
+		return -ENOMEM;
+
+	memscope_root = debugfs_create_dir("memscope", NULL);
+	debugfs_create_file("control", 0600, memscope_root, NULL,
+			    &memscope_control_fops);
+	debugfs_create_file("regions", 0400, memscope_root, NULL,
+			    &memscope_regions_fops);
+	debugfs_create_file("layout", 0400, memscope_root, NULL,
+			    &memscope_layout_fops);
+	debugfs_create_file("last_error", 0400, memscope_root, NULL,
+			    &memscope_last_error_fops);
+	return 0;
+}
+
+static void __exit memscope_exit(void)
+{
+	/*
+	 * Open files and mappings hold a module reference, so nothing can
+	 * reach a region any more.
+	 */
+	memscope_regions_free_all();
+	debugfs_remove(memscope_root);
+	kmem_cache_destroy(memscope_region_cache);
+}
+
+module_init(memscope_init);
+module_exit(memscope_exit);
+
+MODULE_DESCRIPTION("Inspect and exercise MMIO, port, DMA and kernel memory");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope register windows: mmio (ioremap) and pio (ioport_map).
+ *
+ * A raw window is the dangerous kind: it can point anywhere. Before
+ * anything is mapped it must not touch System RAM or an exclusive range;
+ * memscope then requests the range for itself, so a range another driver
+ * already owns is visible as busy and stays read-only unless forced.
+ */
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/unaligned.h>
+
+#include "memscope.h"
+
+/*
+ * One device access of exactly @width bytes. ioread8/16/32 serve both
+ * MMIO and port cookies; a 64-bit access exists only as readq/writeq on
+ * memory (x86 has no 64-bit port I/O, and ioread64 would split in two).
+ */
+static int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val)
+{
+	void __iomem *addr = r->iomem + off;
+
+	switch (r->width) {
+	case 1:
+		*val = ioread8(addr);
+		return 0;
+	case 2:
+		*val = ioread16(addr);
+		return 0;
+	case 4:
+		*val = ioread32(addr);
+		return 0;
+#ifdef CONFIG_64BIT
+	case 8:
+		*val = readq(addr);
+		return 0;
+#endif
+	}
+	return -EINVAL;
+}
+
+static int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val)
+{
+	void __iomem *addr = r->iomem + off;
+
+	switch (r->width) {
+	case 1:
+		iowrite8(val, addr);
+		return 0;
+	case 2:
+		iowrite16(val, addr);
+		return 0;
+	case 4:
+		iowrite32(val, addr);
+		return 0;
+#ifdef CONFIG_64BIT
+	case 8:
+		writeq(val, addr);
+		return 0;
+#endif
+	}
+	return -EINVAL;
+}
+
+/*
+ * `data` of device memory: one access per width unit, bytes in the order
+ * the device holds them (the accessors return little-endian registers in
+ * CPU order).
+ */
+static int memscope_io_read(struct memscope_region *r, u64 off, void *buf,
+			    size_t len)
+{
+	unsigned int width = r->width;
+	size_t i;
+	u64 val;
+	int ret;
+
+	for (i = 0; i < len; i += width) {
+		ret = memscope_io_reg_read(r, off + i, &val);
+		if (ret)
+			return ret;
+		switch (width) {
+		case 1:
+			*(u8 *)(buf + i) = val;
+			break;
+		case 2:
+			put_unaligned_le16(val, buf + i);
+			break;
+		case 4:
+			put_unaligned_le32(val, buf + i);
+			break;
+		case 8:
+			put_unaligned_le64(val, buf + i);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int memscope_io_write(struct memscope_region *r, u64 off,
+			     const void *buf, size_t len)
+{
+	unsigned int width = r->width;
+	size_t i;
+	u64 val = 0;
+	int ret;
+
+	for (i = 0; i < len; i += width) {
+		switch (width) {
+		case 1:
+			val = *(const u8 *)(buf + i);
+			break;
+		case 2:
+			val = get_unaligned_le16(buf + i);
+			break;
+		case 4:
+			val = get_unaligned_le32(buf + i);
+			break;
+		case 8:
+			val = get_unaligned_le64(buf + i);
+			break;
+		}
+		ret = memscope_io_reg_write(r, off + i, val);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Checks shared by both raw window kinds, before anything is requested.
+ * @busy: the range could not be requested because another driver has it.
+ */
+static int memscope_window_claim(struct memscope_region *r,
+				 const struct memscope_cmd *cmd, bool busy)
+{
+	const char *verb = cmd->verb == MEMSCOPE_CMD_IO ? "io" : "map";
+
+	if (cmd->opts & MEMSCOPE_OPT_RW) {
+		if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+			return memscope_fail(-EPERM,
+					     "%s %s: rw needs CONFIG_MEMSCOPE_WRITE",
+					     verb, r->name);
+		r->flags |= MEMSCOPE_REGION_RW;
+	}
+	if (cmd->opts & MEMSCOPE_OPT_FORCE) {
+		if (IS_ENABLED(CONFIG_IO_STRICT_DEVMEM))
+			return memscope_fail(-EPERM,
+					     "%s %s: force is refused with CONFIG_IO_STRICT_DEVMEM",
+					     verb, r->name);
+		if (busy)
+			r->flags |= MEMSCOPE_REGION_FORCED;
+	}
+	if (busy) {
+		r->flags |= MEMSCOPE_REGION_BUSY;
+		if ((r->flags & MEMSCOPE_REGION_RW) &&
+		    !(r->flags & MEMSCOPE_REGION_FORCED))
+			return memscope_fail(-EBUSY,
+					     "%s %s: %#llx-%#llx is busy (another driver owns it); rw needs force",
+					     verb, r->name, cmd->addr,
+					     cmd->addr + cmd->size - 1);
+	}
+	return 0;
+}
+
+static int memscope_mmio_create(struct memscope_region *r,
+				const struct memscope_cmd *cmd)
+{
+	phys_addr_t phys = cmd->addr;
+	struct resource *res;
+	int ret;
+
+	ret = memscope_check_lockdown("map");
+	if (ret)
+		return ret;
+	if (phys != cmd->addr || phys + (cmd->size - 1) < phys)
+		return memscope_fail(-ERANGE,
+				     "map %s: %#llx is beyond physical addresses",
+				     cmd->name, cmd->addr);
+	if (cmd->width == 8 && !IS_ENABLED(CONFIG_64BIT))
+		return memscope_fail(-EINVAL,
+				     "map %s: width 8 needs a 64-bit kernel",
+				     cmd->name);
+	/* x86 ioremap of RAM warns: refuse before any mapping is tried. */
+	if (region_intersects(phys, cmd->size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return memscope_fail(-EPERM,
+				     "map %s: %#llx-%#llx overlaps System RAM",
+				     cmd->name, cmd->addr,
+				     cmd->addr + cmd->size - 1);
+	if (region_intersects(phys, cmd->size,
+			      IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return memscope_fail(-EPERM,
+				     "map %s: %#llx-%#llx overlaps an exclusive range",
+				     cmd->name, cmd->addr,
+				     cmd->addr + cmd->size - 1);
+
+	res = request_mem_region(phys, cmd->size, "memscope");
+	ret = memscope_window_claim(r, cmd, !res);
+	if (ret)
+		goto release_region;
+
+	r->width = cmd->width;
+	r->phys = phys;
+	r->priv = res;
+	if (cmd->opts & MEMSCOPE_OPT_WC) {
+		r->flags |= MEMSCOPE_REGION_WC;
+		r->iomem = ioremap_wc(phys, cmd->size);
+	} else {
+		r->iomem = ioremap(phys, cmd->size);
+	}
+	if (!r->iomem) {
+		ret = memscope_fail(-ENOMEM, "map %s: ioremap failed",
+				    cmd->name);
+		goto release_region;
+	}
+	memscope_stats_add(r->kind, cmd->size, 1);
+	return 0;
+
+release_region:
+	if (res)
+		release_mem_region(phys, cmd->size);
+	return ret;
+}
+
+static void memscope_mmio_destroy(struct memscope_region *r)
+{
+	iounmap(r->iomem);
+	if (r->priv)
+		release_mem_region(r->phys, r->size);
+	memscope_stats_add(r->kind, -r->size, -1);
+}
+
+/* Page-aligned windows only: a partial page would expose its neighbours. */
+static int memscope_mmio_mmap(struct memscope_region *r,
+			      struct vm_area_struct *vma)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+
+	if (!PAGE_ALIGNED(r->phys) || !PAGE_ALIGNED(r->size))
+		return memscope_fail(-EINVAL,
+				     "%s: mmap needs a page-aligned window",
+				     r->name);
+	if (r->flags & MEMSCOPE_REGION_WC)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	else
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	return io_remap_pfn_range(vma, vma->vm_start,
+				  (r->phys >> PAGE_SHIFT) + vma->vm_pgoff, len,
+				  vma->vm_page_prot);
+}
+
+static void memscope_mmio_show_info(struct memscope_region *r,
+				    struct seq_file *m)
+{
+	seq_printf(m, "phys: %#llx-%#llx\n", r->phys, r->phys + r->size - 1);
+	seq_printf(m, "virt: %pK\n", (void __force *)r->iomem);
+	seq_printf(m, "mapping: %s\n",
+		   r->flags & MEMSCOPE_REGION_WC ? "ioremap_wc" : "ioremap");
+}
+
+const struct memscope_backend memscope_mmio_backend = {
+	.name = "mmio",
+	.io = true,
+	.widths = BIT(1) | BIT(2) | BIT(4) |
+		  (IS_ENABLED(CONFIG_64BIT) ? BIT(8) : 0),
+	.create = memscope_mmio_create,
+	.destroy = memscope_mmio_destroy,
+	.read = memscope_io_read,
+	.write = memscope_io_write,
+	.reg_read = memscope_io_reg_read,
+	.reg_write = memscope_io_reg_write,
+	.mmap = memscope_mmio_mmap,
+	.show_info = memscope_mmio_show_info,
+};
+
+#ifdef CONFIG_HAS_IOPORT_MAP
+static int memscope_pio_create(struct memscope_region *r,
+			       const struct memscope_cmd *cmd)
+{
+	struct resource *res;
+	int ret;
+
+	ret = memscope_check_lockdown("io");
+	if (ret)
+		return ret;
+	if (cmd->addr > IO_SPACE_LIMIT || cmd->size - 1 > IO_SPACE_LIMIT - cmd->addr)
+		return memscope_fail(-ERANGE,
+				     "io %s: %#llx-%#llx is beyond port space (limit %#lx)",
+				     cmd->name, cmd->addr,
+				     cmd->addr + cmd->size - 1,
+				     (unsigned long)IO_SPACE_LIMIT);
+
+	res = request_region(cmd->addr, cmd->size, "memscope");
+	ret = memscope_window_claim(r, cmd, !res);
+	if (ret)
+		goto release_region;
+
+	r->width = cmd->width;
+	r->phys = cmd->addr;
+	r->priv = res;
+	r->iomem = ioport_map(cmd->addr, cmd->size);
+	if (!r->iomem) {
+		ret = memscope_fail(-ENOMEM, "io %s: ioport_map failed",
+				    cmd->name);
+		goto release_region;
+	}
+	memscope_stats_add(r->kind, cmd->size, 1);
+	return 0;
+
+release_region:
+	if (res)
+		release_region(cmd->addr, cmd->size);
+	return ret;
+}
+
+static void memscope_pio_destroy(struct memscope_region *r)
+{
+	ioport_unmap(r->iomem);
+	if (r->priv)
+		release_region(r->phys, r->size);
+	memscope_stats_add(r->kind, -r->size, -1);
+}
+
+static void memscope_pio_show_info(struct memscope_region *r,
+				   struct seq_file *m)
+{
+	seq_printf(m, "port: %#llx-%#llx\n", r->phys, r->phys + r->size - 1);
+	/* The cookie ioport_map() returned: what a driver would ioread*() */
+	seq_printf(m, "cookie: %pK\n", (void __force *)r->iomem);
+	seq_puts(m, "mapping: ioport_map\n");
+}
+
+const struct memscope_backend memscope_pio_backend = {
+	.name = "pio",
+	.io = true,
+	.widths = BIT(1) | BIT(2) | BIT(4),
+	.create = memscope_pio_create,
+	.destroy = memscope_pio_destroy,
+	.read = memscope_io_read,
+	.write = memscope_io_write,
+	.reg_read = memscope_io_reg_read,
+	.reg_write = memscope_io_reg_write,
+	.mmap_refusal = "port I/O space cannot be mapped into memory",
+	.show_info = memscope_pio_show_info,
+};
+#endif /* CONFIG_HAS_IOPORT_MAP */

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope layout: the address spaces of this boot, drawn as text.
+ *
+ * From the reader's own process down to the devices: where memscope's
+ * user mappings landed, the kernel's virtual ranges (direct map,
+ * vmalloc/ioremap, modules), physical memory and the device windows.
+ * Every live region is placed by asking the kernel where its address
+ * belongs (is_vmalloc_addr(), virt_addr_valid(), the resource tree),
+ * never by memscope's own idea of the memory map.
+ */
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+
+#include "memscope.h"
+
+struct memscope_layout {
+	struct seq_file *m;
+	struct memscope_region **regions;
+	unsigned int n;
+};
+
+static const char *memscope_size_str(u64 size, char *buf, size_t len)
+{
+	if (size >= SZ_1M && IS_ALIGNED(size, SZ_1M))
+		snprintf(buf, len, "%llu MiB", size >> 20);
+	else if (size >= SZ_1K && IS_ALIGNED(size, SZ_1K))
+		snprintf(buf, len, "%llu KiB", size >> 10);
+	else
+		snprintf(buf, len, "%llu B", size);
+	return buf;
+}
+
+/* The kernel virtual address a region is reached through, if any. */
+static const void *memscope_region_kva(struct memscope_region *r)
+{
+	return r->ops->io ? (const void __force *)r->iomem : r->vaddr;
+}
+
+static bool memscope_region_is_port(struct memscope_region *r)
+{
+	return r->kind == MEMSCOPE_KIND_PIO;
+}
+
+static void memscope_layout_entry(struct seq_file *m, struct memscope_region *r,
+				  const char *where)
+{
+	char size[24];
+
+	seq_printf(m, "|  |  %-16s %-8s %s  %s\n", r->name, r->ops->name, where,
+		   memscope_size_str(r->size, size, sizeof(size)));
+}
+
+static void memscope_layout_user(struct memscope_layout *l)
+{
+	struct mm_struct *mm = current->mm;
+	struct seq_file *m = l->m;
+	struct vm_area_struct *vma;
+	unsigned int shown = 0;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	seq_printf(m, "user space: pid %d (%s), memscope mappings\n",
+		   task_pid_nr(current), current->comm);
+	if (mm) {
+		mmap_read_lock(mm);
+		for_each_vma(vmi, vma) {
+			struct memscope_region *r = memscope_vma_region(vma);
+
+			if (!r)
+				continue;
+			seq_printf(m, "|  %016lx-%016lx  %-16s %-8s %s data +%#lx\n",
+				   vma->vm_start, vma->vm_end, r->name,
+				   r->ops->name,
+				   vma->vm_flags & VM_WRITE ? "rw" : "ro",
+				   vma->vm_pgoff << PAGE_SHIFT);
+			shown++;
+		}
+		mmap_read_unlock(mm);
+	}
+	if (!shown)
+		seq_puts(m, "|  (none: mmap a region's data file to see it here)\n");
+	seq_puts(m, "|\nv  page tables\n");
+}
+
+static void memscope_layout_kernel(struct memscope_layout *l)
+{
+	struct seq_file *m = l->m;
+	char where[24];
+	unsigned int i;
+
+	seq_puts(m, "kernel virtual\n");
+	seq_printf(m, "|  direct map        %pK-%pK\n", (void *)PAGE_OFFSET,
+		   high_memory - 1);
+	for (i = 0; i < l->n; i++) {
+		const void *kva = memscope_region_kva(l->regions[i]);
+
+		if (!memscope_region_is_port(l->regions[i]) &&
+		    virt_addr_valid(kva)) {
+			snprintf(where, sizeof(where), "%pK", kva);
+			memscope_layout_entry(m, l->regions[i], where);
+		}
+	}
+	seq_printf(m, "|  vmalloc/ioremap   %pK-%pK\n", (void *)VMALLOC_START,
+		   (void *)VMALLOC_END);
+	for (i = 0; i < l->n; i++) {
+		const void *kva = memscope_region_kva(l->regions[i]);
+
+		if (!memscope_region_is_port(l->regions[i]) &&
+		    is_vmalloc_addr(kva)) {
+			snprintf(where, sizeof(where), "%pK", kva);
+			memscope_layout_entry(m, l->regions[i], where);
+		}
+	}
+#ifdef MODULES_VADDR
+	seq_printf(m, "|  modules           %pK-%pK\n", (void *)MODULES_VADDR,
+		   (void *)(MODULES_END - 1));
+#endif
+	for (i = 0; i < l->n; i++) {
+		struct memscope_region *r = l->regions[i];
+		const void *kva = memscope_region_kva(r);
+
+		if (memscope_region_is_port(r)) {
+			/* Not an address: ioport_map()'s cookie for the port. */
+			snprintf(where, sizeof(where), "%pK", kva);
+			seq_printf(m, "|  port cookie: %s %s (not a mapping)\n",
+				   r->name, where);
+		}
+	}
+	seq_puts(m, "|\nv  virt_to_phys(), vmalloc_to_pfn(), page tables\n");
+}
+
+/* One System RAM range and the regions whose memory lies in it. */
+static int memscope_layout_ram(struct resource *res, void *arg)
+{
+	struct memscope_layout *l = arg;
+	struct seq_file *m = l->m;
+	char where[40];
+	unsigned int i;
+
+	seq_printf(m, "|  System RAM        %016llx-%016llx\n",
+		   (u64)res->start, (u64)res->end);
+	for (i = 0; i < l->n; i++) {
+		struct memscope_region *r = l->regions[i];
+		unsigned int runs;
+
+		if (r->ops->io || r->phys < res->start || r->phys > res->end)
+			continue;
+		runs = memscope_region_pfn_runs(r, NULL, 0);
+		if (runs == 1)
+			snprintf(where, sizeof(where), "%016llx", r->phys);
+		else
+			snprintf(where, sizeof(where), "%016llx (1st of %u runs)",
+				 r->phys, runs);
+		memscope_layout_entry(m, r, where);
+	}
+	return 0;
+}
+
+static void memscope_layout_phys(struct memscope_layout *l)
+{
+	struct seq_file *m = l->m;
+	unsigned int i;
+
+	seq_puts(m, "physical memory\n");
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM, 0, U64_MAX,
+			    l, memscope_layout_ram);
+	seq_puts(m, "|\nv  the bus: MMIO and port windows\n");
+
+	seq_puts(m, "device windows\n");
+	for (i = 0; i < l->n; i++) {
+		struct memscope_region *r = l->regions[i];
+
+		if (!r->ops->io)
+			continue;
+		if (memscope_region_is_port(r))
+			seq_printf(m, "|  port %04llx-%04llx          %-16s %-8s %s\n",
+				   r->phys, r->phys + r->size - 1, r->name,
+				   r->ops->name,
+				   r->flags & MEMSCOPE_REGION_RW ? "rw" : "ro");
+		else
+			seq_printf(m, "|  mmio %016llx-%016llx  %-16s %-8s %s\n",
+				   r->phys, r->phys + r->size - 1, r->name,
+				   r->ops->name,
+				   r->flags & MEMSCOPE_REGION_RW ? "rw" : "ro");
+	}
+	seq_puts(m, "\n");
+}
+
+static int memscope_layout_cmp(const void *a, const void *b)
+{
+	const struct memscope_region *ra = *(struct memscope_region **)a;
+	const struct memscope_region *rb = *(struct memscope_region **)b;
+
+	if (ra->phys != rb->phys)
+		return ra->phys < rb->phys ? -1 : 1;
+	return strcmp(ra->name, rb->name);
+}
+
+/**
+ * memscope_layout_show() - print the address-space picture
+ * @m: seq_file to print to
+ *
+ * Context: Process context; takes memscope_lock and the reader's mmap lock.
+ * Return: 0 or -ENOMEM.
+ */
+int memscope_layout_show(struct seq_file *m)
+{
+	struct memscope_layout l = { .m = m };
+	unsigned int i, mappings = 0;
+	int ret;
+
+	ret = memscope_regions_get(&l.regions, &l.n);
+	if (ret)
+		return ret;
+	sort(l.regions, l.n, sizeof(*l.regions), memscope_layout_cmp, NULL);
+
+	memscope_layout_user(&l);
+	memscope_layout_kernel(&l);
+	memscope_layout_phys(&l);
+
+	seq_puts(m, "memscope holds\n");
+	memscope_stats_show(m);
+	for (i = 0; i < l.n; i++) {
+		mappings += atomic_read(&l.regions[i]->mappings);
+		memscope_region_put(l.regions[i]);
+	}
+	seq_printf(m, "|  mappings %u\n", mappings);
+	kfree(l.regions);
+	return 0;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memscope - inspect and exercise the memory a kernel driver touches
+ *
+ * Internal interface shared by the core, the command parser and the
+ * backends. Every region kind is reached through one struct
+ * memscope_backend; nothing outside a backend knows how a kind works.
+ */
+#ifndef _MEMSCOPE_H
+#define _MEMSCOPE_H
+
+#include <linux/atomic.h>
+#include <linux/dma-direction.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+struct dentry;
+struct file;
+struct seq_file;
+struct vm_area_struct;
+
+#define MEMSCOPE_NAME_MAX	31	/* region names: [a-z0-9_-]{1,31} */
+#define MEMSCOPE_DEV_NAME_MAX	63	/* device names as the bus shows them */
+#define MEMSCOPE_CMD_MAX	255	/* one control command, bytes */
+#define MEMSCOPE_WHY_MAX	160	/* one refusal reason, bytes */
+
+/* Region kinds; the order is the order of memscope_kind_names[]. */
+enum memscope_kind {
+	MEMSCOPE_KIND_MMIO,
+	MEMSCOPE_KIND_PIO,
+	MEMSCOPE_KIND_BAR,
+	MEMSCOPE_KIND_KMALLOC,
+	MEMSCOPE_KIND_VMALLOC,
+	MEMSCOPE_KIND_PAGES,
+	MEMSCOPE_KIND_SLAB,
+	MEMSCOPE_KIND_COHERENT,
+	MEMSCOPE_KIND_STREAM,
+	MEMSCOPE_NR_KINDS,
+};
+
+enum memscope_verb {
+	MEMSCOPE_CMD_MAP,
+	MEMSCOPE_CMD_IO,
+	MEMSCOPE_CMD_ALLOC,
+	MEMSCOPE_CMD_DMA,
+	MEMSCOPE_CMD_DMAMASK,
+	MEMSCOPE_CMD_SYNC,
+	MEMSCOPE_CMD_FREE,
+};
+
+/* Options of map/io, and the zeroing variants of alloc. */
+#define MEMSCOPE_OPT_WIDTH	BIT(0)
+#define MEMSCOPE_OPT_WC		BIT(1)
+#define MEMSCOPE_OPT_RW		BIT(2)
+#define MEMSCOPE_OPT_FORCE	BIT(3)
+#define MEMSCOPE_OPT_ZERO	BIT(4)
+
+/**
+ * struct memscope_cmd - one parsed control command
+ * @verb: what to do
+ * @kind: region kind to create (map, io, alloc, dma)
+ * @name: region name (map, io, alloc, dma, sync, free)
+ * @dev: device name (dma, dmamask)
+ * @addr: physical address (map) or port (io)
+ * @size: region size in bytes
+ * @width: access width given with width=N, 0 if not given
+ * @opts: MEMSCOPE_OPT_* flags
+ * @mask_bits: DMA mask width (dmamask)
+ * @dir: DMA direction (dma ... stream)
+ * @to_device: sync target: true for "device", false for "cpu"
+ *
+ * The parser fills this from text and checks everything that does not
+ * depend on the state of the system; it has no side effects.
+ */
+struct memscope_cmd {
+	enum memscope_verb verb;
+	enum memscope_kind kind;
+	char name[MEMSCOPE_NAME_MAX + 1];
+	char dev[MEMSCOPE_DEV_NAME_MAX + 1];
+	u64 addr;
+	u64 size;
+	unsigned int width;
+	unsigned int opts;
+	unsigned int mask_bits;
+	enum dma_data_direction dir;
+	bool to_device;
+};
+
+/* Region flags, shown in `regions` and `info`. */
+#define MEMSCOPE_REGION_RW	BIT(0)	/* device writes allowed */
+#define MEMSCOPE_REGION_WC	BIT(1)	/* mapped write-combined */
+#define MEMSCOPE_REGION_FORCED	BIT(2)	/* mapped over a busy range */
+#define MEMSCOPE_REGION_BUSY	BIT(3)	/* range owned by another driver */
+#define MEMSCOPE_REGION_ZEROED	BIT(4)	/* allocated zeroed */
+
+struct memscope_region;
+
+/**
+ * struct memscope_backend - what one region kind knows how to do
+ * @name: kind name as shown to the user
+ * @io: device memory: the region has `regs` and `width` files, `data`
+ *	moves whole width units, and writes are device writes
+ * @widths: bitmask of the access widths in bytes the kind supports
+ *	(BIT(1) | BIT(2) ...); memory kinds leave it 0
+ * @create: set the region up from @cmd; on failure leave nothing behind
+ * @destroy: release what @create acquired
+ * @read: copy @len bytes at @off into @buf (a kernel buffer)
+ * @write: copy @len bytes from @buf to @off
+ * @reg_read: exactly one access of the region's width at @off
+ * @reg_write: exactly one write of the region's width at @off
+ * @mmap: map the region into @vma; NULL if the kind cannot be mapped
+ * @mmap_refusal: why @mmap is NULL, for the user
+ * @show_info: print kind-specific `key: value` lines
+ *
+ * The core checks bounds, alignment, permissions and lockdown before it
+ * calls @read, @write, @reg_read, @reg_write or @mmap, and holds a
+ * reference on the region throughout.
+ */
+struct memscope_backend {
+	const char *name;
+	bool io;
+	unsigned int widths;
+	int (*create)(struct memscope_region *r, const struct memscope_cmd *cmd);
+	void (*destroy)(struct memscope_region *r);
+	int (*read)(struct memscope_region *r, u64 off, void *buf, size_t len);
+	int (*write)(struct memscope_region *r, u64 off, const void *buf,
+		     size_t len);
+	int (*reg_read)(struct memscope_region *r, u64 off, u64 *val);
+	int (*reg_write)(struct memscope_region *r, u64 off, u64 val);
+	int (*mmap)(struct memscope_region *r, struct vm_area_struct *vma);
+	const char *mmap_refusal;
+	void (*show_info)(struct memscope_region *r, struct seq_file *m);
+};
+
+/**
+ * struct memscope_region - a named, bounded range of memory and its backend
+ * @node: entry in the registry, under memscope_lock
+ * @ref: keeps the structure alive while files are open
+ * @lock: serialises @users and @dead against free
+ * @name: unique region name
+ * @kind: region kind
+ * @ops: the kind's backend
+ * @size: size in bytes
+ * @width: access width in bytes (io kinds), 1 for memory kinds
+ * @flags: MEMSCOPE_REGION_* flags
+ * @phys: physical address, port number or bus address, kind-dependent
+ * @iomem: mapped device memory or port cookie (io kinds)
+ * @vaddr: kernel virtual address (memory kinds)
+ * @priv: backend-private data
+ * @users: open per-region files
+ * @mappings: live user-space mappings of `data`
+ * @dead: set once the region is being torn down; files refuse access
+ * @dir: the region's debugfs directory
+ * @data: the `data` file, whose mapping is zapped on forced teardown
+ */
+struct memscope_region {
+	struct list_head node;
+	struct kref ref;
+	struct mutex lock;
+	char name[MEMSCOPE_NAME_MAX + 1];
+	enum memscope_kind kind;
+	const struct memscope_backend *ops;
+	u64 size;
+	unsigned int width;
+	unsigned int flags;
+	u64 phys;
+	void __iomem *iomem;
+	void *vaddr;
+	void *priv;
+	int users;
+	atomic_t mappings;
+	bool dead;
+	struct dentry *dir;
+	struct dentry *data;
+};
+
+extern const char *const memscope_kind_names[MEMSCOPE_NR_KINDS];
+
+/* parse.c */
+int memscope_cmd_parse(const char *text, struct memscope_cmd *cmd,
+		       char *why, size_t why_len);
+int memscope_parse_u64(const char *tok, bool suffix, u64 *val,
+		       char *why, size_t why_len);
+bool memscope_name_valid(const char *name);
+
+/* core.c */
+__printf(2, 3) int memscope_fail(int err, const char *fmt, ...);
+bool memscope_locked_down(void);
+int memscope_check_lockdown(const char *what);
+int memscope_open_check(struct file *file);
+const struct memscope_backend *memscope_backend_get(enum memscope_kind kind);
+struct memscope_region *memscope_region_alloc(void);
+void memscope_region_put(struct memscope_region *r);
+int memscope_region_register(struct memscope_region *r);
+int memscope_region_free(const char *name);
+struct memscope_region *memscope_region_find(const char *name);
+int memscope_regions_get(struct memscope_region ***out, unsigned int *n);
+void memscope_stats_add(enum memscope_kind kind, long bytes, int objects);
+void memscope_stats_show(struct seq_file *m);
+int memscope_stats_total(void);
+struct dentry *memscope_debugfs_root(void);
+
+/* io.c */
+extern const struct memscope_backend memscope_mmio_backend;
+extern const struct memscope_backend memscope_pio_backend;
+
+/* mem.c */
+extern const struct memscope_backend memscope_kmalloc_backend;
+extern const struct memscope_backend memscope_vmalloc_backend;
+extern const struct memscope_backend memscope_pages_backend;
+extern const struct memscope_backend memscope_slab_backend;
+
+/**
+ * struct memscope_pfn_run - consecutive page frames
+ * @start: first page frame number
+ * @count: number of frames
+ */
+struct memscope_pfn_run {
+	unsigned long start;
+	unsigned long count;
+};
+
+bool memscope_pfn_run_add(struct memscope_pfn_run *cur, unsigned long pfn,
+			  struct memscope_pfn_run *done);
+unsigned int memscope_pfn_runs(const unsigned long *pfns, unsigned int n,
+			       struct memscope_pfn_run *runs,
+			       unsigned int max_runs);
+unsigned int memscope_region_pfn_runs(struct memscope_region *r,
+				      struct memscope_pfn_run *runs,
+				      unsigned int max_runs);
+
+/* control.c */
+int memscope_cmd_run(const struct memscope_cmd *cmd);
+
+/* region.c */
+int memscope_region_files_create(struct memscope_region *r);
+int memscope_reg_read(struct memscope_region *r, u64 off, u64 *val);
+int memscope_reg_write(struct memscope_region *r, u64 off, u64 val);
+
+/**
+ * struct memscope_regs_iter - state of one open `regs` file
+ * @r: the region
+ * @cached: index of the register whose value @value holds, or -1
+ * @value: the last value read
+ */
+struct memscope_regs_iter {
+	struct memscope_region *r;
+	loff_t cached;
+	u64 value;
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+int memscope_regs_show(struct seq_file *m, void *v);
+#endif
+void memscope_flags_show(struct seq_file *m, struct memscope_region *r);
+struct memscope_region *memscope_vma_region(struct vm_area_struct *vma);
+
+/* layout.c */
+int memscope_layout_show(struct seq_file *m);
+
+#endif /* _MEMSCOPE_H */

@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope per-region files: info, regs, data and width.
+ *
+ * The same files serve every kind; the backend only moves the bytes. All
+ * checks on user input happen here, before a backend is called, so every
+ * kind refuses bad offsets, widths and sizes the same way.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/panic.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "memscope.h"
+
+/* Bytes moved per backend call on `data`: bounds the bounce buffer. */
+#define MEMSCOPE_CHUNK		PAGE_SIZE
+
+static const char *const memscope_flag_names[] = {
+	"rw", "wc", "forced", "busy", "zeroed",
+};
+
+/**
+ * memscope_flags_show() - print a region's flags as a comma-separated list
+ * @m: seq_file to print to
+ * @r: the region
+ *
+ * Context: Any context.
+ */
+void memscope_flags_show(struct seq_file *m, struct memscope_region *r)
+{
+	bool first = true;
+	unsigned int i;
+
+	if (r->ops->io && !(r->flags & MEMSCOPE_REGION_RW)) {
+		seq_puts(m, "ro");
+		first = false;
+	}
+	for (i = 0; i < ARRAY_SIZE(memscope_flag_names); i++) {
+		if (!(r->flags & BIT(i)))
+			continue;
+		seq_printf(m, "%s%s", first ? "" : ",", memscope_flag_names[i]);
+		first = false;
+	}
+	if (first)
+		seq_puts(m, "-");
+}
+
+/*
+ * Take a reference for an open file. A dead region (freed, or its device
+ * gone) can no longer be opened.
+ */
+static int memscope_file_open(struct inode *inode, struct file *file)
+{
+	struct memscope_region *r = inode->i_private;
+	int ret;
+
+	ret = memscope_open_check(file);
+	if (ret)
+		return ret;
+
+	guard(mutex)(&r->lock);
+	if (r->dead)
+		return -ENODEV;
+	r->users++;
+	kref_get(&r->ref);
+	file->private_data = r;
+	return 0;
+}
+
+static void memscope_file_close(struct memscope_region *r)
+{
+	scoped_guard(mutex, &r->lock)
+		r->users--;
+	memscope_region_put(r);
+}
+
+static int memscope_file_release(struct inode *inode, struct file *file)
+{
+	memscope_file_close(file->private_data);
+	return 0;
+}
+
+/*
+ * The one gate every device write passes: built in, allowed by lockdown,
+ * and asked for when the window was created. The first one taints.
+ */
+static int memscope_device_write_check(struct memscope_region *r)
+{
+	static bool warned;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		return memscope_fail(-EPERM,
+				     "%s: device writes are not built in (CONFIG_MEMSCOPE_WRITE=n)",
+				     r->name);
+	ret = memscope_check_lockdown(r->name);
+	if (ret)
+		return ret;
+	if (!(r->flags & MEMSCOPE_REGION_RW))
+		return memscope_fail(-EPERM, "%s: read-only (map it with rw)",
+				     r->name);
+
+	if (!warned) {
+		warned = true;
+		pr_warn("memscope: device write through region %s, tainting the kernel\n",
+			r->name);
+	}
+	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	return 0;
+}
+
+/* Checks shared by `regs` and `data` for one access at @off. */
+static int memscope_check_offset(struct memscope_region *r, u64 off,
+				 unsigned int width)
+{
+	if (!IS_ALIGNED(off, width))
+		return memscope_fail(-EINVAL,
+				     "%s: offset %#llx is not a multiple of width %u",
+				     r->name, off, width);
+	if (off >= r->size || r->size - off < width)
+		return memscope_fail(-EINVAL,
+				     "%s: offset %#llx is past the end (size %#llx)",
+				     r->name, off, r->size);
+	return 0;
+}
+
+/* info: key: value lines, common ones first, then the backend's. */
+static int memscope_info_show(struct seq_file *m, void *unused)
+{
+	struct memscope_region *r = m->private;
+
+	seq_printf(m, "name: %s\n", r->name);
+	seq_printf(m, "kind: %s\n", r->ops->name);
+	seq_printf(m, "size: %#llx\n", r->size);
+	seq_printf(m, "width: %u\n", r->width);
+	seq_puts(m, "flags: ");
+	memscope_flags_show(m, r);
+	seq_putc(m, '\n');
+	if (r->ops->show_info)
+		r->ops->show_info(r, m);
+	seq_printf(m, "mmap: %s\n", r->ops->mmap ? "yes" :
+		   r->ops->mmap_refusal ?: "no");
+	seq_printf(m, "mappings: %d\n", atomic_read(&r->mappings));
+	return 0;
+}
+
+static int memscope_info_open(struct inode *inode, struct file *file)
+{
+	struct memscope_region *r = inode->i_private;
+	int ret;
+
+	ret = memscope_file_open(inode, file);
+	if (ret)
+		return ret;
+	ret = single_open(file, memscope_info_show, r);
+	if (ret)
+		memscope_file_close(r);
+	return ret;
+}
+
+static int memscope_info_release(struct inode *inode, struct file *file)
+{
+	struct memscope_region *r = inode->i_private;
+
+	single_release(inode, file);
+	memscope_file_close(r);
+	return 0;
+}
+
+static const struct file_operations memscope_info_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_info_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = memscope_info_release,
+};
+
+/**
+ * memscope_reg_read() - one checked register read at the region's width
+ * @r: an io region
+ * @off: byte offset, a multiple of the width
+ * @val: the value read
+ *
+ * Context: Process context.
+ * Return: 0, -EINVAL for a misaligned or out-of-range offset (recorded),
+ * or the backend's error.
+ */
+int memscope_reg_read(struct memscope_region *r, u64 off, u64 *val)
+{
+	int ret = memscope_check_offset(r, off, r->width);
+
+	return ret ?: r->ops->reg_read(r, off, val);
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_reg_read);
+
+/**
+ * memscope_reg_write() - one checked register write at the region's width
+ * @r: an io region
+ * @off: byte offset, a multiple of the width
+ * @val: the value, which must fit in the width
+ *
+ * Exactly one device access: no read before, no split, nothing wider.
+ *
+ * Context: Process context.
+ * Return: 0, -EINVAL for a bad offset, -ERANGE for a value that does not
+ * fit, -EPERM when writes are not allowed, or the backend's error.
+ */
+int memscope_reg_write(struct memscope_region *r, u64 off, u64 val)
+{
+	unsigned int width = r->width;
+	int ret;
+
+	ret = memscope_check_offset(r, off, width);
+	if (ret)
+		return ret;
+	if (width < 8 && val >> (width * 8))
+		return memscope_fail(-ERANGE, "%s: %#llx does not fit in %u bytes",
+				     r->name, val, width);
+	ret = memscope_device_write_check(r);
+	return ret ?: r->ops->reg_write(r, off, val);
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_reg_write);
+
+/*
+ * regs: one register per line. seq_file replays show() for a record
+ * that did not fit its buffer; the cache makes sure such a replay prints
+ * the value already read instead of touching the device again, since a
+ * read can have side effects (FIFOs, clear-on-read status).
+ */
+static void *memscope_regs_start(struct seq_file *m, loff_t *pos)
+{
+	struct memscope_regs_iter *it = m->private;
+
+	if (*pos >= div_u64(it->r->size, it->r->width))
+		return NULL;
+	return pos;
+}
+
+static void *memscope_regs_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return memscope_regs_start(m, pos);
+}
+
+static void memscope_regs_stop(struct seq_file *m, void *v)
+{
+}
+
+VISIBLE_IF_KUNIT int memscope_regs_show(struct seq_file *m, void *v)
+{
+	struct memscope_regs_iter *it = m->private;
+	unsigned int width = it->r->width;
+	loff_t idx = *(loff_t *)v;
+	u64 off = (u64)idx * width;
+	int ret;
+
+	if (it->cached != idx) {
+		ret = memscope_reg_read(it->r, off, &it->value);
+		if (ret)
+			return ret;
+		it->cached = idx;
+	}
+	seq_printf(m, "%08llx: %0*llx\n", off, width * 2, it->value);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_regs_show);
+
+static const struct seq_operations memscope_regs_sops = {
+	.start = memscope_regs_start,
+	.next = memscope_regs_next,
+	.stop = memscope_regs_stop,
+	.show = memscope_regs_show,
+};
+
+static int memscope_regs_open(struct inode *inode, struct file *file)
+{
+	struct memscope_region *r = inode->i_private;
+	struct memscope_regs_iter *it;
+	int ret;
+
+	ret = memscope_file_open(inode, file);
+	if (ret)
+		return ret;
+	it = __seq_open_private(file, &memscope_regs_sops, sizeof(*it));
+	if (!it) {
+		memscope_file_close(r);
+		return -ENOMEM;
+	}
+	it->r = r;
+	it->cached = -1;
+	return 0;
+}
+
+static int memscope_regs_release(struct inode *inode, struct file *file)
+{
+	struct memscope_region *r = inode->i_private;
+
+	seq_release_private(inode, file);
+	memscope_file_close(r);
+	return 0;
+}
+
+/* "OFFSET VALUE": exactly one write of the region's width. */
+static ssize_t memscope_regs_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	struct memscope_regs_iter *it = m->private;
+	struct memscope_region *r = it->r;
+	char text[64], why[MEMSCOPE_WHY_MAX];
+	char *cur = text, *off_tok, *val_tok;
+	u64 off, val;
+	int ret;
+
+	if (count >= sizeof(text))
+		return memscope_fail(-EINVAL, "%s: regs: want 'OFFSET VALUE'",
+				     r->name);
+	if (copy_from_user(text, ubuf, count))
+		return -EFAULT;
+	text[count] = '\0';
+
+	off_tok = strsep(&cur, " \t");
+	val_tok = cur ? strim(cur) : NULL;
+	if (!val_tok || !*off_tok || strpbrk(val_tok, " \t"))
+		return memscope_fail(-EINVAL, "%s: regs: want 'OFFSET VALUE'",
+				     r->name);
+	ret = memscope_parse_u64(off_tok, false, &off, why, sizeof(why)) ?:
+	      memscope_parse_u64(val_tok, false, &val, why, sizeof(why));
+	if (ret)
+		return memscope_fail(ret, "%s: regs: %s", r->name, why);
+	ret = memscope_reg_write(r, off, val);
+	return ret ? ret : count;
+}
+
+static const struct file_operations memscope_regs_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_regs_open,
+	.read = seq_read,
+	.write = memscope_regs_write,
+	.llseek = seq_lseek,
+	.release = memscope_regs_release,
+};
+
+/*
+ * data: raw bytes. Created with debugfs_create_file_unsafe() because the
+ * debugfs proxy does not forward mmap; every operation therefore brackets
+ * itself with debugfs_file_get()/debugfs_file_put().
+ */
+static int memscope_data_open(struct inode *inode, struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	int ret;
+
+	ret = debugfs_file_get(dentry);
+	if (ret)
+		return ret;
+	ret = memscope_file_open(inode, file);
+	debugfs_file_put(dentry);
+	return ret;
+}
+
+/* Offsets and lengths of device memory move whole registers. */
+static int memscope_data_check(struct memscope_region *r, loff_t pos,
+			       size_t len)
+{
+	unsigned int width = READ_ONCE(r->width);
+
+	if (pos < 0)
+		return memscope_fail(-EINVAL, "%s: negative offset", r->name);
+	if (r->ops->io && (!IS_ALIGNED(pos, width) || !IS_ALIGNED(len, width)))
+		return memscope_fail(-EINVAL,
+				     "%s: data offset and length must be multiples of width %u",
+				     r->name, width);
+	return 0;
+}
+
+static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct memscope_region *r = file->private_data;
+	struct dentry *dentry = file->f_path.dentry;
+	size_t done = 0;
+	void *buf;
+	int ret;
+
+	ret = memscope_data_check(r, *ppos, count);
+	if (ret)
+		return ret;
+	if (*ppos >= r->size)
+		return 0;
+	count = min_t(u64, count, r->size - *ppos);
+
+	buf = kmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = debugfs_file_get(dentry);
+	if (ret)
+		goto free_buf;
+
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
+
+		ret = r->ops->read(r, *ppos, buf, n);
+		if (ret)
+			break;
+		if (copy_to_user(ubuf + done, buf, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
+		*ppos += n;
+		cond_resched();
+	}
+
+	debugfs_file_put(dentry);
+free_buf:
+	kfree(buf);
+	return done ? done : ret;
+}
+
+static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct memscope_region *r = file->private_data;
+	struct dentry *dentry = file->f_path.dentry;
+	size_t done = 0;
+	void *buf;
+	int ret;
+
+	ret = memscope_data_check(r, *ppos, count);
+	if (ret)
+		return ret;
+	if (*ppos >= r->size)
+		return memscope_fail(-ENOSPC, "%s: write at %#llx is past the end",
+				     r->name, (u64)*ppos);
+	count = min_t(u64, count, r->size - *ppos);
+	if (!count)
+		return 0;
+
+	ret = r->ops->io ? memscope_device_write_check(r) :
+			   memscope_check_lockdown(r->name);
+	if (ret)
+		return ret;
+
+	buf = kmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = debugfs_file_get(dentry);
+	if (ret)
+		goto free_buf;
+
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
+
+		if (copy_from_user(buf, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = r->ops->write(r, *ppos, buf, n);
+		if (ret)
+			break;
+		done += n;
+		*ppos += n;
+		cond_resched();
+	}
+
+	debugfs_file_put(dentry);
+free_buf:
+	kfree(buf);
+	return done ? done : ret;
+}
+
+static loff_t memscope_data_llseek(struct file *file, loff_t off, int whence)
+{
+	struct memscope_region *r = file->private_data;
+
+	return fixed_size_llseek(file, off, whence, r->size);
+}
+
+/*
+ * Every mapping is counted so that free can refuse while one lives; a
+ * split VMA calls .open. After a forced teardown the pages are zapped and
+ * any later touch lands in .fault, which answers SIGBUS.
+ */
+static void memscope_vm_open(struct vm_area_struct *vma)
+{
+	struct memscope_region *r = vma->vm_private_data;
+
+	atomic_inc(&r->mappings);
+}
+
+static void memscope_vm_close(struct vm_area_struct *vma)
+{
+	struct memscope_region *r = vma->vm_private_data;
+
+	atomic_dec(&r->mappings);
+}
+
+static vm_fault_t memscope_vm_fault(struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+static const struct vm_operations_struct memscope_vm_ops = {
+	.open = memscope_vm_open,
+	.close = memscope_vm_close,
+	.fault = memscope_vm_fault,
+};
+
+/**
+ * memscope_vma_region() - the region a user mapping shows, if any
+ * @vma: a VMA of the current process, under its mmap lock
+ *
+ * Context: Process context, mmap lock held.
+ * Return: the region, or NULL if @vma is not a memscope mapping.
+ */
+struct memscope_region *memscope_vma_region(struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &memscope_vm_ops ? vma->vm_private_data : NULL;
+}
+
+static int memscope_data_mmap_locked(struct memscope_region *r,
+				     struct vm_area_struct *vma)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+	u64 off;
+	int ret;
+
+	if (r->dead)
+		return -ENODEV;
+	if (!r->ops->mmap)
+		return memscope_fail(-ENODEV, "%s: mmap: %s", r->name,
+				     r->ops->mmap_refusal ?: "not mappable");
+	ret = memscope_check_lockdown(r->name);
+	if (ret)
+		return ret;
+	if (check_shl_overflow((u64)vma->vm_pgoff, PAGE_SHIFT, &off) ||
+	    off >= r->size || len > PAGE_ALIGN(r->size) - off)
+		return memscope_fail(-EINVAL,
+				     "%s: mmap of %#lx bytes at %#llx is past the end",
+				     r->name, len, (u64)vma->vm_pgoff << PAGE_SHIFT);
+
+	if (r->ops->io) {
+		if (vma->vm_flags & VM_WRITE) {
+			ret = memscope_device_write_check(r);
+			if (ret)
+				return ret;
+		} else if (!(r->flags & MEMSCOPE_REGION_RW)) {
+			vm_flags_clear(vma, VM_MAYWRITE);
+		}
+	}
+
+	ret = r->ops->mmap(r, vma);
+	if (ret)
+		return ret;
+	vma->vm_ops = &memscope_vm_ops;
+	vma->vm_private_data = r;
+	atomic_inc(&r->mappings);
+	return 0;
+}
+
+static int memscope_data_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct memscope_region *r = file->private_data;
+	struct dentry *dentry = file->f_path.dentry;
+	int ret;
+
+	ret = debugfs_file_get(dentry);
+	if (ret)
+		return ret;
+	scoped_guard(mutex, &r->lock)
+		ret = memscope_data_mmap_locked(r, vma);
+	debugfs_file_put(dentry);
+	return ret;
+}
+
+static const struct file_operations memscope_data_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_data_open,
+	.read = memscope_data_read,
+	.write = memscope_data_write,
+	.llseek = memscope_data_llseek,
+	.mmap = memscope_data_mmap,
+	.release = memscope_file_release,
+};
+
+/* width: the access size `regs` and `data` use from the next open on. */
+static ssize_t memscope_width_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct memscope_region *r = file->private_data;
+	char text[4];
+	int len;
+
+	len = scnprintf(text, sizeof(text), "%u\n", READ_ONCE(r->width));
+	return simple_read_from_buffer(ubuf, count, ppos, text, len);
+}
+
+static ssize_t memscope_width_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct memscope_region *r = file->private_data;
+	unsigned int width;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 10, &width);
+	if (ret)
+		return memscope_fail(ret, "%s: width: not a number", r->name);
+	ret = memscope_check_lockdown(r->name);
+	if (ret)
+		return ret;
+	if (width > 8 || !(r->ops->widths & BIT(width)))
+		return memscope_fail(-EINVAL,
+				     "%s: width %u is not supported by %s regions",
+				     r->name, width, r->ops->name);
+	if (!IS_ALIGNED(r->phys, width) || !IS_ALIGNED(r->size, width))
+		return memscope_fail(-EINVAL,
+				     "%s: address and size are not multiples of %u",
+				     r->name, width);
+
+	/* Accesses in flight must all use one width: only this file open. */
+	guard(mutex)(&r->lock);
+	if (r->users > 1 || atomic_read(&r->mappings))
+		return memscope_fail(-EBUSY,
+				     "%s: width: close the region's other files first",
+				     r->name);
+	WRITE_ONCE(r->width, width);
+	return count;
+}
+
+static const struct file_operations memscope_width_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_file_open,
+	.read = memscope_width_read,
+	.write = memscope_width_write,
+	.llseek = default_llseek,
+	.release = memscope_file_release,
+};
+
+/**
+ * memscope_region_files_create() - create a region's debugfs directory
+ * @r: the region, not yet published
+ *
+ * Context: Process context; called with memscope_lock held.
+ * Return: 0 or a negative errno.
+ */
+int memscope_region_files_create(struct memscope_region *r)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir(r->name, memscope_debugfs_root());
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+
+	debugfs_create_file("info", 0400, dir, r, &memscope_info_fops);
+	r->data = debugfs_create_file_unsafe("data", 0600, dir, r,
+					     &memscope_data_fops);
+	if (r->ops->io) {
+		debugfs_create_file("regs", 0600, dir, r, &memscope_regs_fops);
+		debugfs_create_file("width", 0600, dir, r,
+				    &memscope_width_fops);
+	}
+	r->dir = dir;
+	return 0;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MEMSCOPE_KUNIT_HELPERS_H
+#define _MEMSCOPE_KUNIT_HELPERS_H
+
+struct kunit;
+struct memscope_region;
+
+/* Parse and run one control command; the parse itself must succeed. */
+int memscope_kunit_run(struct kunit *test, const char *text);
+
+/*
+ * Create region @name with @text and return it with a reference; both the
+ * reference and the region are dropped when the test ends.
+ */
+struct memscope_region *memscope_kunit_region(struct kunit *test,
+					      const char *name,
+					      const char *text);
+
+#endif /* _MEMSCOPE_KUNIT_HELPERS_H */

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for memscope's scripts; sourced, never run.
+
+MEMSCOPE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MEMSCOPE_CACHE="${MEMSCOPE_CACHE:-$HOME/.cache/memscope}"
+# The pristine base tree: one commit, tagged, that the series applies onto.
+BASE_TREE="$MEMSCOPE_CACHE/linux"
+BASE_TAG="memscope-base"
+# Where the series is applied for checking; a worktree of BASE_TREE.
+CHECK_TREE="$MEMSCOPE_CACHE/check"
+# Where developers edit the series (scripts/series.sh).
+WORK_TREE="$MEMSCOPE_CACHE/work"
+BUILD_DIR="$MEMSCOPE_CACHE/build"
+JOBS="${JOBS:-$(nproc)}"
+
+export CCACHE_DIR="${CCACHE_DIR:-$MEMSCOPE_CACHE/ccache}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+# ccache hashes the compiler's path too; keep the kernel's own timestamp
+# macros from defeating it.
+export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-2024-01-01}"
+export KBUILD_BUILD_USER=memscope KBUILD_BUILD_HOST=memscope
+
+msg() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() { msg "error: $*"; exit 1; }
+
+# The patches of the series, in order, without the cover letter.
+series_patches() {
+	find "$MEMSCOPE_REPO/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+		! -name '0000-*' | sort
+}
+
+# Test results: one line per check, "PASS desc" or "FAIL desc", appended
+# to $MEMSCOPE_RESULTS when the test driver set it, and printed.
+t_pass() {
+	printf 'PASS: %s\n' "$*"
+	[ -z "${MEMSCOPE_RESULTS:-}" ] || printf 'PASS %s\n' "$*" >> "$MEMSCOPE_RESULTS"
+}
+t_fail() {
+	printf 'FAIL: %s\n' "$*"
+	[ -z "${MEMSCOPE_RESULTS:-}" ] || printf 'FAIL %s\n' "$*" >> "$MEMSCOPE_RESULTS"
+}
+# Record an external count of passed and failed tests under one label.
+t_counts() {
+	local label=$1 passed=$2 failed=$3 i
+	printf '%s: %d passed, %d failed\n' "$label" "$passed" "$failed"
+	[ -z "${MEMSCOPE_RESULTS:-}" ] && return
+	for ((i = 0; i < passed; i++)); do echo "PASS $label #$i"; done >> "$MEMSCOPE_RESULTS"
+	for ((i = 0; i < failed; i++)); do echo "FAIL $label #$i"; done >> "$MEMSCOPE_RESULTS"
+}

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run memscope's KUnit suites with kunit.py on UML and on x86_64 under
+# QEMU (with the edu device), from the series applied in $CHECK_TREE.
+#   scripts/run-kunit.sh [uml|x86_64]...     (default: both)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KCONFIG="$MEMSCOPE_REPO/kunit/memscope.kunitconfig"
+QEMU_CONFIG="$MEMSCOPE_REPO/kunit/x86_64-edu.py"
+SRC="${KUNIT_SRC:-$CHECK_TREE}"
+LOG_DIR="$BUILD_DIR/kunit-logs"
+mkdir -p "$LOG_DIR"
+
+run_one() {
+	local arch=$1 log="$LOG_DIR/$1.log" line passed failed skipped
+	local args=(run --kunitconfig="$KCONFIG" --build_dir="$BUILD_DIR/kunit-$arch"
+		    --jobs="$JOBS" --make_options=CC="ccache gcc" --timeout=600)
+
+	if [ "$arch" = x86_64 ]; then
+		# KASAN needs a non-tiny slab; check that it stuck below.
+		args+=(--qemu_config="$QEMU_CONFIG" --kconfig_add=CONFIG_KASAN=y)
+	fi
+	msg "kunit.py on $arch (log: $log)"
+	(cd "$SRC" && nice -n 10 python3 tools/testing/kunit/kunit.py "${args[@]}") \
+		> "$log" 2>&1 || true
+
+	if [ "$arch" = x86_64 ] &&
+	   ! grep -qx 'CONFIG_KASAN=y' "$BUILD_DIR/kunit-$arch/.config"; then
+		t_fail "kunit $arch: CONFIG_KASAN=y in the test kernel"
+	fi
+	line=$(grep -o 'Testing complete\. Ran [0-9]* tests: .*' "$log" | tail -1) || true
+	if [ -z "$line" ]; then
+		tail -40 "$log"
+		t_fail "kunit $arch: kunit.py finished (no result line)"
+		return
+	fi
+	passed=$(grep -o 'passed: [0-9]*' <<<"$line" | grep -o '[0-9]*' || echo 0)
+	failed=$(grep -o 'failed: [0-9]*' <<<"$line" | grep -o '[0-9]*' || echo 0)
+	skipped=$(grep -o 'skipped: [0-9]*' <<<"$line" | grep -o '[0-9]*' || echo 0)
+	grep -E '^\[[0-9:]+\] +(\[(PASSED|FAILED|SKIPPED)\]|=+ \[(PASSED|FAILED)\])' "$log" |
+		grep -v '^\[[0-9:]*\] *\[PASSED\]' || true
+	[ "$failed" = 0 ] || grep -B2 -A12 'FAILED\|# .*: EXPECTATION FAILED\|ASSERTION FAILED' "$log" | head -60
+	msg "kunit $arch: $line"
+	# Suites skip only what cannot exist on this arch (logic_iomem on
+	# x86, edu on UML); a missing device on its own arch is a failure.
+	t_counts "kunit $arch" "$passed" "$failed"
+}
+
+archs=("$@")
+[ ${#archs[@]} -gt 0 ] || archs=(uml x86_64)
+for a in "${archs[@]}"; do
+	run_one "$a"
+done
