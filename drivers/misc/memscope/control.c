@@ -73,6 +73,8 @@ static int (*const memscope_cmd_handlers[])(const struct memscope_cmd *cmd) = {
 	[MEMSCOPE_CMD_IO] = memscope_cmd_create,
 	[MEMSCOPE_CMD_ALLOC] = memscope_cmd_create,
 	[MEMSCOPE_CMD_DMA] = memscope_cmd_create,
+	[MEMSCOPE_CMD_DMAMASK] = memscope_dma_set_mask,
+	[MEMSCOPE_CMD_SYNC] = memscope_dma_sync,
 	[MEMSCOPE_CMD_FREE] = memscope_cmd_free,
 };
 
@@ -80,7 +82,7 @@ static int (*const memscope_cmd_handlers[])(const struct memscope_cmd *cmd) = {
  * memscope_cmd_run() - carry out a parsed control command
  * @cmd: the command, as memscope_cmd_parse() left it
  *
- * Context: Process context; may sleep.
+ * Context: Process context; may sleep; takes memscope_dev_lock.
  * Return: 0 on success or a negative errno, with the reason recorded.
  */
 int memscope_cmd_run(const struct memscope_cmd *cmd)
@@ -90,6 +92,9 @@ int memscope_cmd_run(const struct memscope_cmd *cmd)
 		return memscope_fail(-EOPNOTSUPP,
 				     "%s: not supported by this kernel",
 				     memscope_verb_names[cmd->verb]);
+
+	/* A device cannot go away while a command creates or frees its buffers. */
+	guard(mutex)(&memscope_dev_lock);
 	return memscope_cmd_handlers[cmd->verb](cmd);
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_cmd_run);

@@ -44,6 +44,8 @@ static const struct memscope_backend *const memscope_backends[MEMSCOPE_NR_KINDS]
 	[MEMSCOPE_KIND_VMALLOC] = &memscope_vmalloc_backend,
 	[MEMSCOPE_KIND_PAGES] = &memscope_pages_backend,
 	[MEMSCOPE_KIND_SLAB] = &memscope_slab_backend,
+	[MEMSCOPE_KIND_COHERENT] = &memscope_coherent_backend,
+	[MEMSCOPE_KIND_STREAM] = &memscope_stream_backend,
 };
 
 /* The registry: every live region, by name. */
@@ -371,6 +373,30 @@ int memscope_region_free(const char *name)
 EXPORT_SYMBOL_IF_KUNIT(memscope_region_free);
 
 /**
+ * memscope_region_kill() - tear a region down although it may be in use
+ * @r: a region the caller holds a reference on
+ *
+ * For regions whose device is going away. User mappings are zapped first,
+ * so a later touch faults into SIGBUS instead of reaching freed memory;
+ * open files fail from then on.
+ *
+ * Context: Process context; memscope_dev_lock held.
+ */
+void memscope_region_kill(struct memscope_region *r)
+{
+	scoped_guard(mutex, &memscope_lock) {
+		if (list_empty(&r->node))
+			return;
+		scoped_guard(mutex, &r->lock)
+			r->dead = true;
+		list_del_init(&r->node);
+	}
+	if (!IS_ERR_OR_NULL(r->data))
+		unmap_mapping_range(d_inode(r->data)->i_mapping, 0, 0, 1);
+	memscope_region_destroy(r);
+}
+
+/**
  * memscope_debugfs_root() - the memscope debugfs directory
  *
  * Context: Any context.
@@ -522,6 +548,8 @@ static void memscope_regions_free_all(void)
 
 static int __init memscope_init(void)
 {
+	int ret;
+
 	memscope_region_cache = KMEM_CACHE(memscope_region, 0);
 	if (!memscope_region_cache)
 		return -ENOMEM;
@@ -535,15 +563,25 @@ static int __init memscope_init(void)
 			    &memscope_layout_fops);
 	debugfs_create_file("last_error", 0400, memscope_root, NULL,
 			    &memscope_last_error_fops);
+
+	ret = memscope_devices_init();
+	if (ret)
+		goto remove_root;
 	return 0;
+
+remove_root:
+	debugfs_remove(memscope_root);
+	kmem_cache_destroy(memscope_region_cache);
+	return ret;
 }
 
 static void __exit memscope_exit(void)
 {
 	/*
 	 * Open files and mappings hold a module reference, so nothing can
-	 * reach a region any more.
+	 * reach a region any more. Unbinding the devices frees their regions.
 	 */
+	memscope_devices_exit();
 	memscope_regions_free_all();
 	debugfs_remove(memscope_root);
 	kmem_cache_destroy(memscope_region_cache);

@@ -94,6 +94,7 @@ struct memscope_cmd {
 #define MEMSCOPE_REGION_FORCED	BIT(2)	/* mapped over a busy range */
 #define MEMSCOPE_REGION_BUSY	BIT(3)	/* range owned by another driver */
 #define MEMSCOPE_REGION_ZEROED	BIT(4)	/* allocated zeroed */
+#define MEMSCOPE_REGION_PORT	BIT(5)	/* an I/O BAR: port space */
 
 struct memscope_region;
 
@@ -149,6 +150,7 @@ struct memscope_backend {
  * @iomem: mapped device memory or port cookie (io kinds)
  * @vaddr: kernel virtual address (memory kinds)
  * @priv: backend-private data
+ * @owner: the bound device the region belongs to, or NULL
  * @users: open per-region files
  * @mappings: live user-space mappings of `data`
  * @dead: set once the region is being torn down; files refuse access
@@ -169,11 +171,30 @@ struct memscope_region {
 	void __iomem *iomem;
 	void *vaddr;
 	void *priv;
+	struct memscope_device *owner;
 	int users;
 	atomic_t mappings;
 	bool dead;
 	struct dentry *dir;
 	struct dentry *data;
+};
+
+/**
+ * struct memscope_device - a device bound to memscope
+ * @node: entry in the device list, under memscope_dev_lock
+ * @dev: the device
+ * @dir: its directory under devices/
+ * @mask_bits: the DMA mask the user stated (default 32)
+ * @buffers: live DMA buffers
+ * @master: bus mastering has been enabled
+ */
+struct memscope_device {
+	struct list_head node;
+	struct device *dev;
+	struct dentry *dir;
+	unsigned int mask_bits;
+	unsigned int buffers;
+	bool master;
 };
 
 extern const char *const memscope_kind_names[MEMSCOPE_NR_KINDS];
@@ -195,6 +216,7 @@ struct memscope_region *memscope_region_alloc(void);
 void memscope_region_put(struct memscope_region *r);
 int memscope_region_register(struct memscope_region *r);
 int memscope_region_free(const char *name);
+void memscope_region_kill(struct memscope_region *r);
 struct memscope_region *memscope_region_find(const char *name);
 int memscope_regions_get(struct memscope_region ***out, unsigned int *n);
 void memscope_stats_add(enum memscope_kind kind, long bytes, int objects);
@@ -231,6 +253,19 @@ unsigned int memscope_region_pfn_runs(struct memscope_region *r,
 				      struct memscope_pfn_run *runs,
 				      unsigned int max_runs);
 
+/* device.c */
+extern struct mutex memscope_dev_lock;
+struct memscope_device *memscope_device_find(const char *name);
+void memscope_device_set_master(struct memscope_device *md);
+int memscope_devices_init(void);
+void memscope_devices_exit(void);
+
+/* dma.c */
+extern const struct memscope_backend memscope_coherent_backend;
+extern const struct memscope_backend memscope_stream_backend;
+int memscope_dma_sync(const struct memscope_cmd *cmd);
+int memscope_dma_set_mask(const struct memscope_cmd *cmd);
+
 /* control.c */
 int memscope_cmd_run(const struct memscope_cmd *cmd);
 
@@ -252,7 +287,9 @@ struct memscope_regs_iter {
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
+struct platform_driver;
 int memscope_regs_show(struct seq_file *m, void *v);
+extern struct platform_driver memscope_platform_driver;
 #endif
 void memscope_flags_show(struct seq_file *m, struct memscope_region *r);
 struct memscope_region *memscope_vma_region(struct vm_area_struct *vma);

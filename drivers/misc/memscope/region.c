@@ -22,7 +22,7 @@
 #define MEMSCOPE_CHUNK		PAGE_SIZE
 
 static const char *const memscope_flag_names[] = {
-	"rw", "wc", "forced", "busy", "zeroed",
+	"rw", "wc", "forced", "busy", "zeroed", "port",
 };
 
 /**

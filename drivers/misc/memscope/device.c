@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope devices: a PCI driver and a platform driver with no ID table.
+ *
+ * A device is handed to memscope on purpose, never matched by accident:
+ *
+ *   echo memscope > /sys/bus/pci/devices/0000:00:03.0/driver_override
+ *   echo 0000:00:03.0 > /sys/bus/pci/drivers_probe
+ *
+ * Probe enables the device and maps its BARs (PCI) or memory resources
+ * (platform) as `bar` regions. Its DMA buffers (dma.c) belong to it: on
+ * unbind, user mappings are zapped and every buffer is freed inside
+ * remove(), before the device goes away.
+ */
+#include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/pm_runtime.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "memscope.h"
+
+/* Serialises device lookup and region creation against unbind. */
+DEFINE_MUTEX(memscope_dev_lock);
+static LIST_HEAD(memscope_devices);
+static struct dentry *memscope_devices_dir;
+
+/**
+ * memscope_device_find() - a device bound to memscope, by its bus name
+ * @name: the name the bus shows (0000:00:03.0, foo.0 ...)
+ *
+ * Context: Process context; memscope_dev_lock held.
+ * Return: the device, or NULL (reason recorded) if no such device is bound.
+ */
+struct memscope_device *memscope_device_find(const char *name)
+{
+	struct memscope_device *md;
+
+	lockdep_assert_held(&memscope_dev_lock);
+	list_for_each_entry(md, &memscope_devices, node)
+		if (!strcmp(dev_name(md->dev), name))
+			return md;
+	memscope_fail(-ENODEV, "%s: no such device bound to memscope", name);
+	return NULL;
+}
+
+/*
+ * Can the device answer an access to its BARs? With decoding off or the
+ * device in a low-power state a read returns all-ones; say so instead.
+ */
+static int memscope_bar_begin(struct memscope_region *r)
+{
+	struct memscope_device *md = r->owner;
+	struct pci_dev *pdev;
+	u16 cmd, want;
+	int ret;
+
+	ret = pm_runtime_resume_and_get(md->dev);
+	if (ret < 0)
+		return memscope_fail(-EIO, "%s: cannot power up %s (%d)",
+				     r->name, dev_name(md->dev), ret);
+	if (!dev_is_pci(md->dev))
+		return 0;
+
+	pdev = to_pci_dev(md->dev);
+	want = r->flags & MEMSCOPE_REGION_PORT ? PCI_COMMAND_IO :
+						 PCI_COMMAND_MEMORY;
+	if (pdev->current_state != PCI_D0) {
+		ret = memscope_fail(-EIO, "%s: %s is in D%d, not D0", r->name,
+				    pci_name(pdev), pdev->current_state);
+		goto put;
+	}
+	ret = pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (ret || PCI_POSSIBLE_ERROR(cmd)) {
+		ret = memscope_fail(-EIO, "%s: %s does not answer config reads",
+				    r->name, pci_name(pdev));
+		goto put;
+	}
+	if (!(cmd & want)) {
+		ret = memscope_fail(-EIO, "%s: %s decoding is off in the command register",
+				    r->name, want == PCI_COMMAND_IO ? "I/O" : "memory");
+		goto put;
+	}
+	return 0;
+put:
+	pm_runtime_put(md->dev);
+	return ret;
+}
+
+static void memscope_bar_end(struct memscope_region *r)
+{
+	struct memscope_device *md = r->owner;
+
+	pm_runtime_put(md->dev);
+}
+
+static int memscope_bar_reg_read(struct memscope_region *r, u64 off, u64 *val)
+{
+	int ret = memscope_bar_begin(r);
+
+	if (ret)
+		return ret;
+	ret = memscope_mmio_backend.reg_read(r, off, val);
+	memscope_bar_end(r);
+	return ret;
+}
+
+static int memscope_bar_reg_write(struct memscope_region *r, u64 off, u64 val)
+{
+	int ret = memscope_bar_begin(r);
+
+	if (ret)
+		return ret;
+	ret = memscope_mmio_backend.reg_write(r, off, val);
+	memscope_bar_end(r);
+	return ret;
+}
+
+/* `data` checks once per batch, not once per register. */
+static int memscope_bar_read(struct memscope_region *r, u64 off, void *buf,
+			     size_t len)
+{
+	int ret = memscope_bar_begin(r);
+
+	if (ret)
+		return ret;
+	ret = memscope_mmio_backend.read(r, off, buf, len);
+	memscope_bar_end(r);
+	return ret;
+}
+
+static int memscope_bar_write(struct memscope_region *r, u64 off,
+			      const void *buf, size_t len)
+{
+	int ret = memscope_bar_begin(r);
+
+	if (ret)
+		return ret;
+	ret = memscope_mmio_backend.write(r, off, buf, len);
+	memscope_bar_end(r);
+	return ret;
+}
+
+static void memscope_bar_destroy(struct memscope_region *r)
+{
+	/* The mapping is devres-managed and goes with the device. */
+	memscope_stats_add(r->kind, -r->size, -1);
+}
+
+static void memscope_bar_show_info(struct memscope_region *r,
+				   struct seq_file *m)
+{
+	struct memscope_device *md = r->owner;
+
+	seq_printf(m, "device: %s\n", dev_name(md->dev));
+	seq_printf(m, "%s: %#llx-%#llx\n",
+		   r->flags & MEMSCOPE_REGION_PORT ? "port" : "phys", r->phys,
+		   r->phys + r->size - 1);
+	seq_printf(m, "virt: %pK\n", (void __force *)r->iomem);
+}
+
+static int memscope_bar_mmap(struct memscope_region *r,
+			     struct vm_area_struct *vma)
+{
+	return memscope_mmio_backend.mmap(r, vma);
+}
+
+static const struct memscope_backend memscope_bar_backend = {
+	.name = "bar",
+	.io = true,
+	.widths = BIT(1) | BIT(2) | BIT(4) |
+		  (IS_ENABLED(CONFIG_64BIT) ? BIT(8) : 0),
+	.destroy = memscope_bar_destroy,
+	.read = memscope_bar_read,
+	.write = memscope_bar_write,
+	.reg_read = memscope_bar_reg_read,
+	.reg_write = memscope_bar_reg_write,
+	.mmap = memscope_bar_mmap,
+	.show_info = memscope_bar_show_info,
+};
+
+/* An I/O BAR: port space, so no 64-bit access and no mmap. */
+static const struct memscope_backend memscope_bar_io_backend = {
+	.name = "bar",
+	.io = true,
+	.widths = BIT(1) | BIT(2) | BIT(4),
+	.destroy = memscope_bar_destroy,
+	.read = memscope_bar_read,
+	.write = memscope_bar_write,
+	.reg_read = memscope_bar_reg_read,
+	.reg_write = memscope_bar_reg_write,
+	.mmap_refusal = "port I/O space cannot be mapped into memory",
+	.show_info = memscope_bar_show_info,
+};
+
+/* Region names from device names: 0000:00:03.0 -> 00-03-0. */
+static void memscope_device_short_name(struct device *dev, char *buf,
+				       size_t len)
+{
+	const char *name = dev_name(dev);
+	size_t i, j = 0;
+
+	if (dev_is_pci(dev) && str_has_prefix(name, "0000:"))
+		name += strlen("0000:");
+	for (i = 0; name[i] && j + 1 < len; i++) {
+		char c = tolower(name[i]);
+
+		buf[j++] = isalnum(c) || c == '_' ? c : '-';
+	}
+	buf[j] = '\0';
+}
+
+static int memscope_bar_add(struct memscope_device *md, unsigned int index,
+			    void __iomem *iomem, const struct resource *res)
+{
+	bool port = resource_type(res) == IORESOURCE_IO;
+	struct memscope_region *r;
+	char short_name[20];
+	int ret;
+
+	r = memscope_region_alloc();
+	if (!r)
+		return -ENOMEM;
+	memscope_device_short_name(md->dev, short_name, sizeof(short_name));
+	snprintf(r->name, sizeof(r->name), "%s-bar%u", short_name, index);
+	r->kind = MEMSCOPE_KIND_BAR;
+	r->ops = port ? &memscope_bar_io_backend : &memscope_bar_backend;
+	r->owner = md;
+	r->iomem = iomem;
+	r->phys = res->start;
+	r->size = resource_size(res);
+	r->width = IS_ALIGNED(r->size, 4) ? 4 : 1;
+	if (port)
+		r->flags |= MEMSCOPE_REGION_PORT;
+	/* The device was handed over: its registers are the user's. */
+	if (IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		r->flags |= MEMSCOPE_REGION_RW;
+
+	ret = memscope_region_register(r);
+	if (ret) {
+		memscope_region_put(r);
+		return ret;
+	}
+	memscope_stats_add(r->kind, r->size, 1);
+	return 0;
+}
+
+static int memscope_device_info_show(struct seq_file *m, void *unused)
+{
+	struct memscope_device *md = m->private;
+
+	seq_printf(m, "device: %s\n", dev_name(md->dev));
+	seq_printf(m, "bus: %s\n", md->dev->bus->name);
+	seq_printf(m, "dma-mask-bits: %u\n", md->mask_bits);
+	seq_printf(m, "bus-master: %s\n", md->master ? "yes" : "no");
+	return 0;
+}
+
+static int memscope_device_info_open(struct inode *inode, struct file *file)
+{
+	return memscope_open_check(file) ?:
+	       single_open(file, memscope_device_info_show, inode->i_private);
+}
+
+static const struct file_operations memscope_device_info_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_device_info_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static struct memscope_device *memscope_device_add(struct device *dev)
+{
+	struct memscope_device *md;
+	int ret;
+
+	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	if (!md)
+		return ERR_PTR(-ENOMEM);
+	md->dev = dev;
+	/* memscope never guesses: the user states the real limit. */
+	md->mask_bits = 32;
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret)
+		dev_warn(dev, "no 32-bit DMA mask; set one with dmamask\n");
+
+	md->dir = debugfs_create_dir(dev_name(dev), memscope_devices_dir);
+	debugfs_create_file("info", 0400, md->dir, md,
+			    &memscope_device_info_fops);
+	scoped_guard(mutex, &memscope_dev_lock)
+		list_add_tail(&md->node, &memscope_devices);
+	return md;
+}
+
+/*
+ * Everything of the device's goes before remove() returns: user mappings
+ * are zapped (a later touch is SIGBUS, not stale memory), DMA buffers are
+ * freed while the device still exists, BAR regions unpublished before
+ * devres unmaps them.
+ */
+static void memscope_device_remove(struct memscope_device *md)
+{
+	struct memscope_region **regions;
+	unsigned int i, n;
+
+	guard(mutex)(&memscope_dev_lock);
+	list_del(&md->node);
+	if (!memscope_regions_get(&regions, &n)) {
+		for (i = 0; i < n; i++) {
+			if (regions[i]->owner == md)
+				memscope_region_kill(regions[i]);
+			memscope_region_put(regions[i]);
+		}
+		kfree(regions);
+	}
+	debugfs_remove(md->dir);
+}
+
+/**
+ * memscope_device_set_master() - let the device master the bus, once
+ * @md: the device
+ *
+ * Called when the device gets its first DMA buffer.
+ *
+ * Context: Process context; memscope_dev_lock held.
+ */
+void memscope_device_set_master(struct memscope_device *md)
+{
+	if (md->master)
+		return;
+	if (dev_is_pci(md->dev))
+		pci_set_master(to_pci_dev(md->dev));
+	md->master = true;
+}
+
+static int memscope_pci_probe(struct pci_dev *pdev,
+			      const struct pci_device_id *id)
+{
+	struct memscope_device *md;
+	void __iomem *iomem;
+	unsigned int bar;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return dev_err_probe(&pdev->dev, ret, "cannot enable device\n");
+	md = memscope_device_add(&pdev->dev);
+	if (IS_ERR(md))
+		return PTR_ERR(md);
+	pci_set_drvdata(pdev, md);
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!pci_resource_len(pdev, bar))
+			continue;
+		iomem = pcim_iomap_region(pdev, bar, "memscope");
+		if (IS_ERR(iomem)) {
+			ret = PTR_ERR(iomem);
+			dev_err(&pdev->dev, "BAR %u: cannot map (%d)\n", bar, ret);
+			goto remove;
+		}
+		ret = memscope_bar_add(md, bar, iomem, &pdev->resource[bar]);
+		if (ret)
+			goto remove;
+	}
+	return 0;
+
+remove:
+	memscope_device_remove(md);
+	return ret;
+}
+
+static void memscope_pci_remove(struct pci_dev *pdev)
+{
+	struct memscope_device *md = pci_get_drvdata(pdev);
+
+	/* Stop any DMA the user started before its buffers go away. */
+	pci_clear_master(pdev);
+	memscope_device_remove(md);
+}
+
+/* No ID table: memscope binds only through driver_override. */
+static struct pci_driver memscope_pci_driver = {
+	.name = "memscope",
+	.probe = memscope_pci_probe,
+	.remove = memscope_pci_remove,
+};
+
+static int memscope_platform_probe(struct platform_device *pdev)
+{
+	struct memscope_device *md;
+	struct resource *res;
+	void __iomem *iomem;
+	unsigned int i, n = 0;
+	int ret;
+
+	md = memscope_device_add(&pdev->dev);
+	if (IS_ERR(md))
+		return PTR_ERR(md);
+	platform_set_drvdata(pdev, md);
+
+	for (i = 0; i < pdev->num_resources; i++) {
+		if (resource_type(&pdev->resource[i]) != IORESOURCE_MEM)
+			continue;
+		iomem = devm_platform_get_and_ioremap_resource(pdev, n, &res);
+		if (IS_ERR(iomem)) {
+			ret = PTR_ERR(iomem);
+			goto remove;
+		}
+		ret = memscope_bar_add(md, n, iomem, res);
+		if (ret)
+			goto remove;
+		n++;
+	}
+	return 0;
+
+remove:
+	memscope_device_remove(md);
+	return ret;
+}
+
+static void memscope_platform_remove(struct platform_device *pdev)
+{
+	memscope_device_remove(platform_get_drvdata(pdev));
+}
+
+VISIBLE_IF_KUNIT struct platform_driver memscope_platform_driver = {
+	.driver.name = "memscope",
+	.probe = memscope_platform_probe,
+	.remove = memscope_platform_remove,
+};
+EXPORT_SYMBOL_IF_KUNIT(memscope_platform_driver);
+
+/**
+ * memscope_devices_init() - register the PCI and platform drivers
+ *
+ * Context: Module init.
+ * Return: 0 or a negative errno.
+ */
+int memscope_devices_init(void)
+{
+	int ret;
+
+	memscope_devices_dir = debugfs_create_dir("devices",
+						  memscope_debugfs_root());
+	ret = platform_driver_register(&memscope_platform_driver);
+	if (ret)
+		return ret;
+	if (IS_ENABLED(CONFIG_PCI)) {
+		ret = pci_register_driver(&memscope_pci_driver);
+		if (ret)
+			platform_driver_unregister(&memscope_platform_driver);
+	}
+	return ret;
+}
+
+/**
+ * memscope_devices_exit() - unbind every device and unregister the drivers
+ *
+ * Context: Module exit.
+ */
+void memscope_devices_exit(void)
+{
+	if (IS_ENABLED(CONFIG_PCI))
+		pci_unregister_driver(&memscope_pci_driver);
+	platform_driver_unregister(&memscope_platform_driver);
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for memscope's device binding and DMA buffers, driving the
+ * DMA engine of QEMU's edu device (x86_64 under QEMU, -device edu):
+ * RAM -> edu's buffer at 0x40000 -> RAM, compared byte for byte.
+ */
+#include <kunit/platform_device.h>
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+
+#include "../memscope.h"
+#include "helpers.h"
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define EDU_NAME	"0000:00:03.0"
+#define EDU_BAR0	"00-03-0-bar0"
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_START	0x01
+#define EDU_DMA_TO_RAM	0x02
+#define EDU_BUFFER	0x40000
+#define XFER		1024
+
+static void edu_unbind(void *data)
+{
+	struct pci_dev *pdev = data;
+
+	device_release_driver(&pdev->dev);
+	device_set_driver_override(&pdev->dev, "");
+	pci_dev_put(pdev);
+}
+
+/* Hand edu to memscope the way a user does: driver_override, then probe. */
+static struct pci_dev *edu_bind(struct kunit *test)
+{
+	struct pci_dev *pdev;
+
+	if (!IS_ENABLED(CONFIG_X86) || !IS_ENABLED(CONFIG_PCI))
+		kunit_skip(test, "edu runs under QEMU x86_64");
+	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "no edu device (-device edu)");
+	KUNIT_ASSERT_STREQ(test, pci_name(pdev), EDU_NAME);
+	KUNIT_ASSERT_EQ(test, device_set_driver_override(&pdev->dev, "memscope"), 0);
+	KUNIT_ASSERT_EQ(test, device_attach(&pdev->dev), 1);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, edu_unbind, pdev), 0);
+	return pdev;
+}
+
+static u64 edu_read(struct kunit *test, struct memscope_region *bar, u64 off)
+{
+	u64 val = 0;
+
+	KUNIT_EXPECT_EQ(test, memscope_reg_read(bar, off, &val), 0);
+	return val;
+}
+
+/* One edu DMA transfer, programmed through memscope's register path. */
+static void edu_dma(struct kunit *test, struct memscope_region *bar, u64 src,
+		    u64 dst, unsigned int cmd)
+{
+	unsigned int waited;
+
+	bar->width = 8;
+	KUNIT_ASSERT_EQ(test, memscope_reg_write(bar, EDU_DMA_SRC, src), 0);
+	KUNIT_ASSERT_EQ(test, memscope_reg_write(bar, EDU_DMA_DST, dst), 0);
+	KUNIT_ASSERT_EQ(test, memscope_reg_write(bar, EDU_DMA_COUNT, XFER), 0);
+	KUNIT_ASSERT_EQ(test, memscope_reg_write(bar, EDU_DMA_CMD,
+						 EDU_DMA_START | cmd), 0);
+	/* edu completes a transfer on a 100 ms timer. */
+	for (waited = 0; waited < 5000; waited += 10) {
+		if (!(edu_read(test, bar, EDU_DMA_CMD) & EDU_DMA_START))
+			break;
+		msleep(10);
+	}
+	bar->width = 4;
+	KUNIT_ASSERT_LT_MSG(test, waited, 5000, "edu DMA did not complete");
+}
+
+static struct memscope_region *find(struct kunit *test, const char *name)
+{
+	struct memscope_region *r = memscope_region_find(name);
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, r, "no region %s", name);
+	memscope_region_put(r);	/* the device's remove() frees it */
+	return r;
+}
+
+static void fill(u8 *buf, size_t len, u8 seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = seed + i * 13;
+}
+
+/* Binding maps BAR0; unbinding with live buffers frees everything. */
+static void memscope_dma_bind_test(struct kunit *test)
+{
+	int before = memscope_stats_total();
+	struct memscope_region *bar;
+	struct pci_dev *pdev;
+
+	pdev = edu_bind(test);
+	bar = find(test, EDU_BAR0);
+	KUNIT_EXPECT_EQ(test, edu_read(test, bar, 0), 0x010000ed);
+	KUNIT_EXPECT_EQ(test, bar->phys, pci_resource_start(pdev, 0));
+
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dma c " EDU_NAME " coherent 4K"), 0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dma s " EDU_NAME " stream 4K to-device"), 0);
+	KUNIT_EXPECT_GT(test, memscope_stats_total(), before + 2);
+
+	device_release_driver(&pdev->dev);
+	KUNIT_EXPECT_NULL(test, memscope_region_find(EDU_BAR0));
+	KUNIT_EXPECT_NULL(test, memscope_region_find("c"));
+	KUNIT_EXPECT_NULL(test, memscope_region_find("s"));
+	KUNIT_EXPECT_EQ(test, memscope_stats_total(), before);
+}
+
+static void memscope_dma_coherent_roundtrip_test(struct kunit *test)
+{
+	struct memscope_region *bar, *c1, *c2;
+	u8 *in, *out;
+
+	edu_bind(test);
+	bar = find(test, EDU_BAR0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dmamask " EDU_NAME " 28"), 0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dma c1 " EDU_NAME " coherent 4K"), 0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dma c2 " EDU_NAME " coherent 4K"), 0);
+	c1 = find(test, "c1");
+	c2 = find(test, "c2");
+	KUNIT_EXPECT_LT(test, c1->phys + c1->size - 1, 1ULL << 28);
+	/* The mask cannot change under live buffers. */
+	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, "dmamask " EDU_NAME " 32"), -EBUSY);
+
+	in = kunit_kmalloc(test, XFER, GFP_KERNEL);
+	out = kunit_kzalloc(test, XFER, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	fill(in, XFER, 0x5a);
+	KUNIT_ASSERT_EQ(test, c1->ops->write(c1, 0, in, XFER), 0);
+
+	edu_dma(test, bar, c1->phys, EDU_BUFFER, 0);
+	edu_dma(test, bar, EDU_BUFFER, c2->phys, EDU_DMA_TO_RAM);
+	KUNIT_ASSERT_EQ(test, c2->ops->read(c2, 0, out, XFER), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, in, XFER);
+}
+
+static void memscope_dma_stream_roundtrip_test(struct kunit *test)
+{
+	struct memscope_region *bar, *s1, *s2;
+	u8 *in, *out;
+
+	edu_bind(test);
+	bar = find(test, EDU_BAR0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dmamask " EDU_NAME " 28"), 0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dma s1 " EDU_NAME " stream 4K to-device"), 0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "dma s2 " EDU_NAME " stream 4K from-device"), 0);
+	s1 = find(test, "s1");
+	s2 = find(test, "s2");
+	in = kunit_kmalloc(test, XFER, GFP_KERNEL);
+	out = kunit_kzalloc(test, XFER, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	fill(in, XFER, 0xc3);
+
+	/* Mapped buffers belong to the device: the CPU must ask first. */
+	KUNIT_EXPECT_EQ(test, s1->ops->write(s1, 0, in, XFER), -EBUSY);
+	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, "sync s1 device"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "sync s1 cpu"), 0);
+	KUNIT_ASSERT_EQ(test, s1->ops->write(s1, 0, in, XFER), 0);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "sync s1 device"), 0);
+
+	edu_dma(test, bar, s1->phys, EDU_BUFFER, 0);
+	edu_dma(test, bar, EDU_BUFFER, s2->phys, EDU_DMA_TO_RAM);
+	KUNIT_EXPECT_EQ(test, s2->ops->read(s2, 0, out, XFER), -EBUSY);
+	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "sync s2 cpu"), 0);
+	KUNIT_ASSERT_EQ(test, s2->ops->read(s2, 0, out, XFER), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, in, XFER);
+	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, "sync c1 cpu"), -ENOENT);
+}
+
+/* Commands naming a device memscope does not own are refused. */
+static void memscope_dma_unbound_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, "dma x nosuchdev coherent 4K"), -ENODEV);
+	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, "dmamask nosuchdev 32"), -ENODEV);
+	KUNIT_EXPECT_NULL(test, memscope_region_find("x"));
+}
+
+/* The platform driver maps a device's memory resources as bar regions. */
+static void memscope_dma_platform_test(struct kunit *test)
+{
+	struct platform_device *pdev;
+	struct memscope_region *bar;
+	struct pci_dev *edu;
+	struct resource res;
+
+	if (!IS_ENABLED(CONFIG_X86) || !IS_ENABLED(CONFIG_PCI))
+		kunit_skip(test, "the resource is edu's BAR0, under QEMU x86_64");
+	edu = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, edu);
+	res = DEFINE_RES_MEM(pci_resource_start(edu, 0), 0x1000);
+	pci_dev_put(edu);
+
+	pdev = kunit_platform_device_alloc(test, "memscope-kunit",
+					   PLATFORM_DEVID_NONE);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	KUNIT_ASSERT_EQ(test, platform_device_add_resources(pdev, &res, 1), 0);
+	KUNIT_ASSERT_EQ(test, device_set_driver_override(&pdev->dev, "memscope"), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, pdev), 0);
+
+	bar = find(test, "memscope-kunit-bar0");
+	KUNIT_EXPECT_EQ(test, bar->size, 0x1000);
+	KUNIT_EXPECT_EQ(test, edu_read(test, bar, 0), 0x010000ed);
+
+	device_release_driver(&pdev->dev);
+	KUNIT_EXPECT_NULL(test, memscope_region_find("memscope-kunit-bar0"));
+}
+
+static struct kunit_case memscope_dma_test_cases[] = {
+	KUNIT_CASE(memscope_dma_bind_test),
+	KUNIT_CASE_SLOW(memscope_dma_coherent_roundtrip_test),
+	KUNIT_CASE_SLOW(memscope_dma_stream_roundtrip_test),
+	KUNIT_CASE(memscope_dma_unbound_test),
+	KUNIT_CASE(memscope_dma_platform_test),
+	{}
+};
+
+static struct kunit_suite memscope_dma_suite = {
+	.name = "memscope_dma",
+	.test_cases = memscope_dma_test_cases,
+};
+
+kunit_test_suite(memscope_dma_suite);
