@@ -59,10 +59,16 @@ static int memscope_bar_begin(struct memscope_region *r)
 	u16 cmd, want;
 	int ret;
 
-	ret = pm_runtime_resume_and_get(md->dev);
-	if (ret < 0)
-		return memscope_fail(-EIO, "%s: cannot power up %s (%d)",
-				     r->name, dev_name(md->dev), ret);
+	/*
+	 * A device without runtime PM (disabled) counts as powered; one with
+	 * it must resume, and stays resumed until the access is done.
+	 */
+	pm_runtime_get_sync(md->dev);
+	if (!pm_runtime_active(md->dev)) {
+		ret = memscope_fail(-EIO, "%s: %s is not powered up", r->name,
+				    dev_name(md->dev));
+		goto put;
+	}
 	if (!dev_is_pci(md->dev))
 		return 0;
 

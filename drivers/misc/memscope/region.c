@@ -547,6 +547,11 @@ static int memscope_data_mmap_locked(struct memscope_region *r,
 				     r->name, len, (u64)vma->vm_pgoff << PAGE_SHIFT);
 
 	if (r->ops->io) {
+		/* A private copy of device registers means nothing. */
+		if (!(vma->vm_flags & VM_SHARED))
+			return memscope_fail(-EINVAL,
+					     "%s: device memory is mapped MAP_SHARED only",
+					     r->name);
 		if (vma->vm_flags & VM_WRITE) {
 			ret = memscope_device_write_check(r);
 			if (ret)

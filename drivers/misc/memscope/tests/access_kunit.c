@@ -251,21 +251,14 @@ static void memscope_access_no_fake(struct kunit *test)
 #endif /* CONFIG_INDIRECT_IOMEM */
 
 /* QEMU's edu device: ID register, liveness check and a 64-bit register. */
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-
+/* A raw window onto edu's BAR0, enabled as its driver would. */
 static struct memscope_region *edu_region(struct kunit *test)
 {
-	struct pci_dev *pdev = NULL;
+	struct pci_dev *pdev = memscope_kunit_edu(test);
 	char text[96];
 
-	if (!IS_ENABLED(CONFIG_X86) || !IS_ENABLED(CONFIG_PCI))
-		kunit_skip(test, "edu runs under QEMU x86_64");
-	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "no edu device (-device edu)");
 	snprintf(text, sizeof(text), "map kunit-edu %#llx 0x100 rw",
 		 (u64)pci_resource_start(pdev, 0));
-	pci_dev_put(pdev);
 	return memscope_kunit_region(test, "kunit-edu", text);
 }
 

@@ -5,6 +5,7 @@
  * fail.
  */
 #include <kunit/test.h>
+#include <linux/pci.h>
 
 #include "../memscope.h"
 #include "helpers.h"
@@ -62,4 +63,38 @@ struct memscope_region *memscope_kunit_region(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memscope_kunit_put,
 							r), 0);
 	return r;
+}
+
+static void memscope_kunit_edu_disable(void *pdev)
+{
+	pci_disable_device(pdev);
+	pci_dev_put(pdev);
+}
+
+/**
+ * memscope_kunit_edu() - QEMU's edu device, enabled for the test
+ * @test: the running test
+ *
+ * The firmware may leave memory decoding off (qboot does); the device is
+ * enabled as its driver would, and disabled again when the test ends.
+ *
+ * Context: Process context.
+ * Return: the device. Skips the test off x86, fails it without edu.
+ */
+struct pci_dev *memscope_kunit_edu(struct kunit *test)
+{
+	struct pci_dev *pdev;
+
+	if (!IS_ENABLED(CONFIG_X86) || !IS_ENABLED(CONFIG_PCI))
+		kunit_skip(test, "edu runs under QEMU x86_64");
+	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "no edu device (-device edu)");
+	if (pci_enable_device(pdev)) {
+		pci_dev_put(pdev);
+		KUNIT_FAIL_AND_ABORT(test, "cannot enable edu");
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							memscope_kunit_edu_disable,
+							pdev), 0);
+	return pdev;
 }

@@ -16,4 +16,15 @@ struct memscope_region *memscope_kunit_region(struct kunit *test,
 					      const char *name,
 					      const char *text);
 
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+
+struct pci_dev;
+
+/*
+ * QEMU's edu device, enabled (memory decoding on) for the test; skips
+ * the test off x86, fails it if there is no edu.
+ */
+struct pci_dev *memscope_kunit_edu(struct kunit *test);
+
 #endif /* _MEMSCOPE_KUNIT_HELPERS_H */

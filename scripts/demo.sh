@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make demo: from a fresh machine to a guided tour of memscope in a QEMU
+# guest. `make demo ARGS=shell` boots the same guest into a shell.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-tour}
+case $mode in
+tour|shell) ;;
+*) die "usage: make demo [ARGS=shell]" ;;
+esac
+
+"$MEMSCOPE_REPO/scripts/deps.sh"
+"$MEMSCOPE_REPO/scripts/prepare-base.sh"
+"$MEMSCOPE_REPO/scripts/series.sh" check
+
+# The first kernel build takes minutes: show progress and an estimate
+# (the last build's time when there was one), not silence.
+build="$BUILD_DIR/guest"
+timing="$MEMSCOPE_CACHE/guest-build-seconds"
+estimate=$(cat "$timing" 2>/dev/null || echo 360)
+msg "building the guest kernel in $build (last time: ${estimate} s)"
+start=$SECONDS
+"$MEMSCOPE_REPO/scripts/guest/build-kernel.sh" "$CHECK_TREE" "$build" \
+	> "$BUILD_DIR/demo-build.log" 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 15
+	kill -0 "$pid" 2>/dev/null || break
+	elapsed=$((SECONDS - start))
+	left=$((estimate > elapsed ? estimate - elapsed : 0))
+	msg "  ... ${elapsed} s elapsed, about ${left} s left ($(grep -c '' "$BUILD_DIR/demo-build.log") log lines)"
+done
+if ! wait "$pid"; then
+	tail -30 "$BUILD_DIR/demo-build.log"
+	die "guest kernel build failed (log: $BUILD_DIR/demo-build.log)"
+fi
+echo $((SECONDS - start > 30 ? SECONDS - start : estimate)) > "$timing"
+
+if [ "$mode" = shell ]; then
+	exec env GUEST_INTERACTIVE=1 GUEST_SKIP_BUILD=1 GUEST_RUN_NAME=demo-shell \
+		"$MEMSCOPE_REPO/scripts/guest/run-tests.sh" "$CHECK_TREE"
+fi
+
+status=0
+env GUEST_SKIP_BUILD=1 GUEST_RUN_NAME=demo GUEST_VERBOSE=1 \
+	GUEST_TESTS_DIR="$MEMSCOPE_REPO/scripts/demo/guest" \
+	GUEST_RESULT_FILE="$BUILD_DIR/demo-result" \
+	"$MEMSCOPE_REPO/scripts/guest/run-tests.sh" "$CHECK_TREE" || status=$?
+
+echo
+echo "=== the host side of the UART log: what QEMU's second serial port wrote"
+echo "\$ cat $build/demo-com2.out"
+cat "$build/demo-com2.out" 2>/dev/null || echo "(nothing)"
+echo
+echo "=== summary: $(cat "$BUILD_DIR/demo-result" 2>/dev/null || echo 'no result')"
+[ "$status" = 0 ] && echo "demo: every step did what it said" ||
+	echo "demo: some steps failed (see above)"
+exit "$status"

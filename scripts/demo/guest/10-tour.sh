@@ -1,0 +1,152 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# The guided tour of `make demo`, run inside the guest (busybox ash) by
+# /init like a test script: every step prints the command it runs and the
+# command's real output, and checks what it claims, so the demo fails
+# when memscope does not do what the tour says.
+
+M=/sys/kernel/debug/memscope
+EDU=0000:00:03.0
+MSG="hello from memscope, one regs write per byte"
+
+# say TEXT: narration.
+say() {
+	printf '\n=== %s\n' "$*"
+}
+
+# run CMD...: show the command as a user would type it, then its output.
+run() {
+	printf '$ %s\n' "$*"
+	sh -c "$*" 2>&1
+}
+
+# refused DESC ERRNO CMD...: the command must fail with ERRNO; show the
+# reason memscope recorded.
+refused() {
+	_desc=$1
+	_want=$2
+	shift 2
+	printf '$ %s\n' "$*"
+	_out=$(sh -c "$*" 2>&1)
+	printf '%s\n' "$_out"
+	run cat $M/last_error
+	t_eq "$_desc" "$_want" "$(t_errname "$_out")"
+}
+
+edu_bar0() {
+	read -r start _ </sys/bus/pci/devices/$EDU/resource
+	printf '%s\n' "$start"
+}
+
+cd $M || exit 1
+
+say "memscope is loaded: its files in $M"
+run ls $M
+run cat control
+
+say "edu's registers through an mmio window (ioremap), 4 bytes at a time"
+BAR0=$(edu_bar0)
+run "echo map edu $BAR0 0x100 rw > control"
+run "grep -E '^(kind|phys|virt|width|flags):' edu/info"
+run "head -n 3 edu/regs"
+t_eq "tour: edu ID register reads 0x010000ed" "00000000: 010000ed" "$(head -n 1 edu/regs)"
+say "edu's liveness register returns the bitwise NOT of what was written"
+run "echo 0x4 0x12345678 > edu/regs"
+run "sed -n 2p edu/regs"
+t_eq "tour: liveness register inverts 0x12345678" "00000004: edcba987" "$(sed -n 2p edu/regs)"
+
+say "the HPET main counter (read-only window, offset 0xf0) moves on its own"
+run "echo map hpet 0xfed00000 0x400 > control"
+c1=$(grep '^000000f0' hpet/regs)
+run "grep '^000000f0' hpet/regs"
+c2=$(grep '^000000f0' hpet/regs)
+run "grep '^000000f0' hpet/regs"
+if [ "$((0x${c2#*: }))" -gt "$((0x${c1#*: }))" ]; then
+	t_pass "tour: HPET counter increased (${c1#*: } -> ${c2#*: })"
+else
+	t_fail "tour: HPET counter increased" "$c1" "$c2"
+fi
+
+say "the UART log: COM2 as a port window (ioport_map), one regs write per byte"
+run "echo io com2 0x2f8 8 rw > control"
+run "grep -E '^(kind|port|cookie|mapping):' com2/info"
+printf '$ for each byte of "%s": echo 0x0 0xNN > com2/regs\n' "$MSG"
+printf '%s\n' "$MSG" | od -An -v -tx1 | tr -s ' ' '\n' | while read -r b; do
+	[ -n "$b" ] && echo "0x0 0x$b" >com2/regs
+done
+t_hostcheck com2-contains "$(printf '%s' "$MSG" | od -An -v -tx1 | tr -d ' \n')" \
+	"tour: the message arrived in the host's COM2 file"
+echo "(the host shows what the second serial port received after the guest exits)"
+
+say "kernel memory: kmalloc, vmalloc, pages and slab, and where each landed"
+run "echo alloc kbuf kmalloc 100 > control"
+run "echo alloc vbuf vmalloc 64K > control"
+run "echo alloc pbuf pages 16K > control"
+run "echo alloc sbuf slab 96 > control"
+for r in kbuf vbuf pbuf sbuf; do
+	run "grep -E '^(kind|allocator|virt|phys|real-size|contiguous|runs|pfn)' $r/info"
+done
+t_match "tour: a pages region is one run of frames" '^runs: 1$' "$(cat pbuf/info)"
+run "printf 'memscope was here' | dd of=vbuf/data bs=17 seek=1 2>/dev/null; dd if=vbuf/data bs=17 skip=1 count=1 2>/dev/null; echo"
+t_eq "tour: vmalloc data round trip" "memscope was here" \
+	"$(dd if=vbuf/data bs=17 skip=1 count=1 2>/dev/null)"
+run "mmap-peek vbuf/data 0 32"
+
+say "the address-space picture, every region placed by the kernel"
+run cat layout
+t_match "tour: layout places the kmalloc buffer in the direct map" \
+	'kbuf +kmalloc' "$(sed -n '/^kernel virtual/,/vmalloc\/ioremap/p' layout)"
+
+say "DMA: hand edu to memscope, then copy a buffer through edu's DMA engine"
+run "echo free edu > control"
+run "echo memscope > /sys/bus/pci/devices/$EDU/driver_override"
+run "echo $EDU > /sys/bus/pci/drivers_probe"
+run "cat devices/$EDU/info"
+run "echo dmamask $EDU 28 > control"
+run "echo dma src $EDU coherent 4K > control"
+run "echo dma dst $EDU coherent 4K > control"
+run "grep -E '^(kind|cpu|phys|bus|device):' src/info"
+run "grep -E '^(cpu|bus):' dst/info"
+src=$(sed -n 's/^bus: //p' src/info)
+dst=$(sed -n 's/^bus: //p' dst/info)
+B=00-03-0-bar0
+run "head -c 1024 /dev/urandom > /tmp/payload; dd if=/tmp/payload of=src/data 2>/dev/null"
+run "echo 8 > $B/width"
+edu_dma() {
+	run "echo 0x80 $1 > $B/regs; echo 0x88 $2 > $B/regs; echo 0x90 1024 > $B/regs; echo 0x98 $3 > $B/regs"
+	i=0
+	while [ $i -lt 100 ] && [ $((0x$(sed -n 's/^00000098: //p' $B/regs) & 1)) = 1 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+echo "# RAM (src) -> edu's buffer at 0x40000, then edu -> RAM (dst)"
+edu_dma "$src" 0x40000 1
+edu_dma 0x40000 "$dst" 3
+run "cmp /tmp/payload dst/data && echo 'dst == src: 1024 bytes through the device'"
+dd if=dst/data of=/tmp/back bs=1024 count=1 2>/dev/null
+t_check "tour: edu DMA round trip through coherent buffers" cmp /tmp/payload /tmp/back
+
+say "a streaming buffer belongs to the device until synced for the CPU"
+run "echo dma st $EDU stream 4K from-device > control"
+run "grep -E '^(bus|direction|owner|bounced):' st/info"
+refused "tour: CPU read of a device-owned stream buffer is EBUSY" EBUSY \
+	"rd -n 16 st/data"
+run "echo sync st cpu > control"
+run "grep '^owner:' st/info"
+
+say "what memscope refuses"
+refused "tour: a window over System RAM is refused" EPERM \
+	"wr control 'map ram 0x100000 0x1000'"
+refused "tour: a write to a window mapped without rw is refused" EPERM \
+	"wr hpet/regs '0xf0 0'"
+
+say "clean up: unbind edu (its buffers go with it) and free the rest"
+run "echo $EDU > /sys/bus/pci/drivers/memscope/unbind"
+for r in hpet com2 kbuf vbuf pbuf sbuf; do
+	echo "free $r" >control
+done
+run "cat regions; grep -E 'objects [1-9]' layout || echo 'memscope holds nothing'"
+t_eq "tour: every region freed" "" "$(cat regions)"
