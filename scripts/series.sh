@@ -67,7 +67,7 @@ cmd_edit() {
 
 cmd_export() {
 	local tmp f n
-	[ -z "$(git -C "$WORK_TREE" status --porcelain)" ] ||
+	[ -z "$(git -C "$WORK_TREE" status --porcelain --untracked-files=no)" ] ||
 		die "$WORK_TREE has uncommitted changes; commit them first"
 
 	tmp=$(mktemp -d)
