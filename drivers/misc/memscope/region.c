@@ -55,7 +55,7 @@ void memscope_flags_show(struct seq_file *m, struct memscope_region *r)
  * Take a reference for an open file. A dead region (freed, or its device
  * gone) can no longer be opened.
  */
-static int memscope_file_open(struct inode *inode, struct file *file)
+static int memscope_file_get(struct inode *inode, struct file *file)
 {
 	struct memscope_region *r = inode->i_private;
 	int ret;
@@ -69,8 +69,17 @@ static int memscope_file_open(struct inode *inode, struct file *file)
 		return -ENODEV;
 	r->users++;
 	kref_get(&r->ref);
-	file->private_data = r;
 	return 0;
+}
+
+/* open() of the files that are not seq_files: private_data is the region. */
+static int memscope_file_open(struct inode *inode, struct file *file)
+{
+	int ret = memscope_file_get(inode, file);
+
+	if (!ret)
+		file->private_data = inode->i_private;
+	return ret;
 }
 
 static void memscope_file_close(struct memscope_region *r)
@@ -155,7 +164,7 @@ static int memscope_info_open(struct inode *inode, struct file *file)
 	struct memscope_region *r = inode->i_private;
 	int ret;
 
-	ret = memscope_file_open(inode, file);
+	ret = memscope_file_get(inode, file);
 	if (ret)
 		return ret;
 	ret = single_open(file, memscope_info_show, r);
@@ -284,7 +293,7 @@ static int memscope_regs_open(struct inode *inode, struct file *file)
 	struct memscope_regs_iter *it;
 	int ret;
 
-	ret = memscope_file_open(inode, file);
+	ret = memscope_file_get(inode, file);
 	if (ret)
 		return ret;
 	it = __seq_open_private(file, &memscope_regs_sops, sizeof(*it));
