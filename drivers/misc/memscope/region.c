@@ -556,8 +556,12 @@ static int memscope_data_mmap_locked(struct memscope_region *r,
 				     r->name, len, (u64)vma->vm_pgoff << PAGE_SHIFT);
 
 	if (r->ops->io) {
-		/* A private copy of device registers means nothing. */
-		if (!(vma->vm_flags & VM_SHARED))
+		/*
+		 * A private copy of device registers means nothing. (A
+		 * MAP_SHARED mapping of a file opened read-only keeps only
+		 * VM_MAYSHARE.)
+		 */
+		if (!(vma->vm_flags & VM_MAYSHARE))
 			return memscope_fail(-EINVAL,
 					     "%s: device memory is mapped MAP_SHARED only",
 					     r->name);

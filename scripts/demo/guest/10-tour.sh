@@ -7,6 +7,9 @@
 # command's real output, and checks what it claims, so the demo fails
 # when memscope does not do what the tour says.
 
+# shellcheck source=scripts/guest/lib.sh
+. /lib/guest/lib.sh
+
 M=/sys/kernel/debug/memscope
 EDU=0000:00:03.0
 MSG="hello from memscope, one regs write per byte"
