@@ -90,7 +90,6 @@ PY
 	mv "$tmp" "$MEMSCOPE_REPO/patches"
 
 	# The overlay: exactly the files the series touches.
-	git -C "$MEMSCOPE_REPO" rm -r -q --cached --ignore-unmatch drivers Documentation
 	rm -rf "$MEMSCOPE_REPO/drivers" "$MEMSCOPE_REPO/Documentation"
 	n=0
 	while read -r f; do
