@@ -270,37 +270,6 @@ struct memscope_region *memscope_region_find(const char *name)
 EXPORT_SYMBOL_IF_KUNIT(memscope_region_find);
 
 /**
- * memscope_regions_get() - take a reference on every live region
- * @out: receives a kmalloc'ed array of the regions
- * @n: receives the number of entries
- *
- * The caller puts every region and frees the array.
- *
- * Context: Process context; takes memscope_lock.
- * Return: 0 or -ENOMEM.
- */
-int memscope_regions_get(struct memscope_region ***out, unsigned int *n)
-{
-	struct memscope_region *r, **regions;
-	unsigned int i = 0;
-
-	guard(mutex)(&memscope_lock);
-	list_for_each_entry(r, &memscope_regions, node)
-		i++;
-	regions = kmalloc_array(max(i, 1U), sizeof(*regions), GFP_KERNEL);
-	if (!regions)
-		return -ENOMEM;
-	i = 0;
-	list_for_each_entry(r, &memscope_regions, node) {
-		kref_get(&r->ref);
-		regions[i++] = r;
-	}
-	*out = regions;
-	*n = i;
-	return 0;
-}
-
-/**
  * memscope_region_register() - publish a created region
  * @r: region whose backend create() succeeded
  *
@@ -373,27 +342,36 @@ int memscope_region_free(const char *name)
 EXPORT_SYMBOL_IF_KUNIT(memscope_region_free);
 
 /**
- * memscope_region_kill() - tear a region down although it may be in use
- * @r: a region the caller holds a reference on
+ * memscope_regions_kill_owned() - tear down every region of a device
+ * @owner: the device going away
  *
- * For regions whose device is going away. User mappings are zapped first,
- * so a later touch faults into SIGBUS instead of reaching freed memory;
- * open files fail from then on.
+ * For regions whose memory goes with the device, in use or not: they are
+ * marked dead (faults answer SIGBUS, open files fail), their user
+ * mappings are zapped, and their memory is released before the device
+ * is. Allocates nothing, so it cannot fail.
  *
  * Context: Process context; memscope_dev_lock held.
  */
-void memscope_region_kill(struct memscope_region *r)
+void memscope_regions_kill_owned(struct memscope_device *owner)
 {
+	struct memscope_region *r, *tmp;
+	LIST_HEAD(doomed);
+
 	scoped_guard(mutex, &memscope_lock) {
-		if (list_empty(&r->node))
-			return;
-		scoped_guard(mutex, &r->lock)
-			r->dead = true;
-		list_del_init(&r->node);
+		list_for_each_entry_safe(r, tmp, &memscope_regions, node) {
+			if (r->owner != owner)
+				continue;
+			scoped_guard(mutex, &r->lock)
+				r->dead = true;
+			list_move_tail(&r->node, &doomed);
+		}
 	}
-	if (!IS_ERR_OR_NULL(r->data))
-		unmap_mapping_range(d_inode(r->data)->i_mapping, 0, 0, 1);
-	memscope_region_destroy(r);
+	list_for_each_entry_safe(r, tmp, &doomed, node) {
+		list_del_init(&r->node);
+		if (!IS_ERR_OR_NULL(r->data))
+			unmap_mapping_range(d_inode(r->data)->i_mapping, 0, 0, 1);
+		memscope_region_destroy(r);
+	}
 }
 
 /**
@@ -479,7 +457,26 @@ static int memscope_regions_show(struct seq_file *m, void *unused)
 
 static int memscope_layout_seq_show(struct seq_file *m, void *unused)
 {
-	return memscope_layout_show(m);
+	struct memscope_region *r, **regions;
+	unsigned int n = 0;
+	int ret;
+
+	/*
+	 * Held throughout, so that no region is freed, nor its memory,
+	 * while the picture walks its page frames.
+	 */
+	guard(mutex)(&memscope_lock);
+	list_for_each_entry(r, &memscope_regions, node)
+		n++;
+	regions = kmalloc_array(max(n, 1U), sizeof(*regions), GFP_KERNEL);
+	if (!regions)
+		return -ENOMEM;
+	n = 0;
+	list_for_each_entry(r, &memscope_regions, node)
+		regions[n++] = r;
+	ret = memscope_layout_show(m, regions, n);
+	kfree(regions);
+	return ret;
 }
 
 static int memscope_regions_open(struct inode *inode, struct file *file)
@@ -555,6 +552,11 @@ static int __init memscope_init(void)
 		return -ENOMEM;
 
 	memscope_root = debugfs_create_dir("memscope", NULL);
+	ret = memscope_devices_init();
+	if (ret)
+		goto remove_root;
+
+	/* Commands are taken only once nothing can fail any more. */
 	debugfs_create_file("control", 0600, memscope_root, NULL,
 			    &memscope_control_fops);
 	debugfs_create_file("regions", 0400, memscope_root, NULL,
@@ -563,10 +565,6 @@ static int __init memscope_init(void)
 			    &memscope_layout_fops);
 	debugfs_create_file("last_error", 0400, memscope_root, NULL,
 			    &memscope_last_error_fops);
-
-	ret = memscope_devices_init();
-	if (ret)
-		goto remove_root;
 	return 0;
 
 remove_root:

@@ -175,6 +175,12 @@ static int memscope_bar_mmap(struct memscope_region *r,
 	return memscope_mmio_backend.mmap(r, vma);
 }
 
+static unsigned long memscope_bar_pfn(struct memscope_region *r,
+				      unsigned long pgoff)
+{
+	return memscope_mmio_backend.pfn(r, pgoff);
+}
+
 static const struct memscope_backend memscope_bar_backend = {
 	.name = "bar",
 	.io = true,
@@ -186,6 +192,7 @@ static const struct memscope_backend memscope_bar_backend = {
 	.reg_read = memscope_bar_reg_read,
 	.reg_write = memscope_bar_reg_write,
 	.mmap = memscope_bar_mmap,
+	.pfn = memscope_bar_pfn,
 	.show_info = memscope_bar_show_info,
 };
 
@@ -298,9 +305,15 @@ static struct memscope_device *memscope_device_add(struct device *dev)
 	md->dir = debugfs_create_dir(dev_name(dev), memscope_devices_dir);
 	debugfs_create_file("info", 0400, md->dir, md,
 			    &memscope_device_info_fops);
-	scoped_guard(mutex, &memscope_dev_lock)
-		list_add_tail(&md->node, &memscope_devices);
+	INIT_LIST_HEAD(&md->node);
 	return md;
+}
+
+/* Commands can name the device from now on: its regions all exist. */
+static void memscope_device_publish(struct memscope_device *md)
+{
+	guard(mutex)(&memscope_dev_lock);
+	list_add_tail(&md->node, &memscope_devices);
 }
 
 /*
@@ -311,19 +324,12 @@ static struct memscope_device *memscope_device_add(struct device *dev)
  */
 static void memscope_device_remove(struct memscope_device *md)
 {
-	struct memscope_region **regions;
-	unsigned int i, n;
-
 	guard(mutex)(&memscope_dev_lock);
-	list_del(&md->node);
-	if (!memscope_regions_get(&regions, &n)) {
-		for (i = 0; i < n; i++) {
-			if (regions[i]->owner == md)
-				memscope_region_kill(regions[i]);
-			memscope_region_put(regions[i]);
-		}
-		kfree(regions);
-	}
+	list_del_init(&md->node);
+	/* Stop any DMA the user started before its buffers go away. */
+	if (md->master && dev_is_pci(md->dev))
+		pci_clear_master(to_pci_dev(md->dev));
+	memscope_regions_kill_owned(md);
 	debugfs_remove(md->dir);
 }
 
@@ -373,6 +379,7 @@ static int memscope_pci_probe(struct pci_dev *pdev,
 		if (ret)
 			goto remove;
 	}
+	memscope_device_publish(md);
 	return 0;
 
 remove:
@@ -384,8 +391,6 @@ static void memscope_pci_remove(struct pci_dev *pdev)
 {
 	struct memscope_device *md = pci_get_drvdata(pdev);
 
-	/* Stop any DMA the user started before its buffers go away. */
-	pci_clear_master(pdev);
 	memscope_device_remove(md);
 }
 
@@ -422,6 +427,7 @@ static int memscope_platform_probe(struct platform_device *pdev)
 			goto remove;
 		n++;
 	}
+	memscope_device_publish(md);
 	return 0;
 
 remove:
@@ -434,8 +440,17 @@ static void memscope_platform_remove(struct platform_device *pdev)
 	memscope_device_remove(platform_get_drvdata(pdev));
 }
 
+/*
+ * Empty, not absent: without an ID table platform_match() would fall back
+ * to matching a device that happens to be called "memscope".
+ */
+static const struct platform_device_id memscope_platform_ids[] = {
+	{ }
+};
+
 VISIBLE_IF_KUNIT struct platform_driver memscope_platform_driver = {
 	.driver.name = "memscope",
+	.id_table = memscope_platform_ids,
 	.probe = memscope_platform_probe,
 	.remove = memscope_platform_remove,
 };

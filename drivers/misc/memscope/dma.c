@@ -114,12 +114,27 @@ static int memscope_coherent_write(struct memscope_region *r, u64 off,
 	return 0;
 }
 
+/*
+ * The buffer is freed when its device goes away, mapped or not, so its
+ * frames are inserted at fault time (see memscope_vm_fault()) instead of
+ * dma_mmap_coherent() filling the mapping up front. That needs the
+ * buffer in the direct map, as coherent memory is on cache-coherent
+ * platforms such as x86.
+ */
 static int memscope_coherent_mmap(struct memscope_region *r,
 				  struct vm_area_struct *vma)
 {
-	struct memscope_dma *d = r->priv;
+	if (!virt_addr_valid(r->vaddr))
+		return memscope_fail(-ENODEV,
+				     "%s: mmap: coherent memory outside the direct map is not supported",
+				     r->name);
+	return 0;
+}
 
-	return dma_mmap_coherent(d->md->dev, vma, r->vaddr, d->handle, r->size);
+static unsigned long memscope_coherent_pfn(struct memscope_region *r,
+					   unsigned long pgoff)
+{
+	return PHYS_PFN(virt_to_phys(r->vaddr)) + pgoff;
 }
 
 static void memscope_dma_show_common(struct memscope_region *r,
@@ -149,6 +164,7 @@ const struct memscope_backend memscope_coherent_backend = {
 	.read = memscope_coherent_read,
 	.write = memscope_coherent_write,
 	.mmap = memscope_coherent_mmap,
+	.pfn = memscope_coherent_pfn,
 	.show_info = memscope_coherent_show_info,
 };
 EXPORT_SYMBOL_IF_KUNIT(memscope_coherent_backend);

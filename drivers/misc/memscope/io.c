@@ -236,12 +236,13 @@ static void memscope_mmio_destroy(struct memscope_region *r)
 	memscope_stats_add(r->kind, -r->size, -1);
 }
 
-/* Page-aligned windows only: a partial page would expose its neighbours. */
+/*
+ * Page-aligned windows only: a partial page would expose its neighbours.
+ * The frames are inserted at fault time (see memscope_vm_fault()).
+ */
 static int memscope_mmio_mmap(struct memscope_region *r,
 			      struct vm_area_struct *vma)
 {
-	unsigned long len = vma->vm_end - vma->vm_start;
-
 	if (!PAGE_ALIGNED(r->phys) || !PAGE_ALIGNED(r->size))
 		return memscope_fail(-EINVAL,
 				     "%s: mmap needs a page-aligned window",
@@ -250,9 +251,13 @@ static int memscope_mmio_mmap(struct memscope_region *r,
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	else
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-	return io_remap_pfn_range(vma, vma->vm_start,
-				  (r->phys >> PAGE_SHIFT) + vma->vm_pgoff, len,
-				  vma->vm_page_prot);
+	return 0;
+}
+
+static unsigned long memscope_mmio_pfn(struct memscope_region *r,
+				       unsigned long pgoff)
+{
+	return PHYS_PFN(r->phys) + pgoff;
 }
 
 static void memscope_mmio_show_info(struct memscope_region *r,
@@ -276,6 +281,7 @@ const struct memscope_backend memscope_mmio_backend = {
 	.reg_read = memscope_io_reg_read,
 	.reg_write = memscope_io_reg_write,
 	.mmap = memscope_mmio_mmap,
+	.pfn = memscope_mmio_pfn,
 	.show_info = memscope_mmio_show_info,
 };
 

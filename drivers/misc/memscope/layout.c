@@ -205,19 +205,19 @@ static int memscope_layout_cmp(const void *a, const void *b)
 /**
  * memscope_layout_show() - print the address-space picture
  * @m: seq_file to print to
+ * @regions: every live region; sorted in place
+ * @n: number of regions
  *
- * Context: Process context; takes memscope_lock and the reader's mmap lock.
- * Return: 0 or -ENOMEM.
+ * Context: Process context; memscope_lock held; takes the reader's mmap
+ * lock.
+ * Return: 0.
  */
-int memscope_layout_show(struct seq_file *m)
+int memscope_layout_show(struct seq_file *m, struct memscope_region **regions,
+			 unsigned int n)
 {
-	struct memscope_layout l = { .m = m };
+	struct memscope_layout l = { .m = m, .regions = regions, .n = n };
 	unsigned int i, mappings = 0;
-	int ret;
 
-	ret = memscope_regions_get(&l.regions, &l.n);
-	if (ret)
-		return ret;
 	sort(l.regions, l.n, sizeof(*l.regions), memscope_layout_cmp, NULL);
 
 	memscope_layout_user(&l);

@@ -342,12 +342,11 @@ static int memscope_pages_write(struct memscope_region *r, u64 off,
 	return memscope_pages_access(r, off, (void *)buf, len, true);
 }
 
-static int memscope_pages_mmap(struct memscope_region *r,
-			       struct vm_area_struct *vma)
+/* Mapped frame by frame at fault time (see memscope_vm_fault()). */
+static unsigned long memscope_pages_pfn(struct memscope_region *r,
+					unsigned long pgoff)
 {
-	return remap_pfn_range(vma, vma->vm_start,
-			       page_to_pfn((struct page *)r->priv) + vma->vm_pgoff,
-			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+	return page_to_pfn((struct page *)r->priv) + pgoff;
 }
 
 static void memscope_pages_show_info(struct memscope_region *r,
@@ -366,7 +365,7 @@ const struct memscope_backend memscope_pages_backend = {
 	.destroy = memscope_pages_destroy,
 	.read = memscope_pages_read,
 	.write = memscope_pages_write,
-	.mmap = memscope_pages_mmap,
+	.pfn = memscope_pages_pfn,
 	.show_info = memscope_pages_show_info,
 };
 EXPORT_SYMBOL_IF_KUNIT(memscope_pages_backend);

@@ -111,8 +111,11 @@ struct memscope_region;
  * @write: copy @len bytes from @buf to @off
  * @reg_read: exactly one access of the region's width at @off
  * @reg_write: exactly one write of the region's width at @off
- * @mmap: map the region into @vma; NULL if the kind cannot be mapped
- * @mmap_refusal: why @mmap is NULL, for the user
+ * @mmap: prepare @vma (page protection); kinds whose pages are refcounted
+ *	(vmalloc) may fill it here
+ * @pfn: the page frame behind page @pgoff of the region, inserted at
+ *	fault time; kinds with neither @mmap nor @pfn cannot be mapped
+ * @mmap_refusal: why the kind cannot be mapped, for the user
  * @show_info: print kind-specific `key: value` lines
  *
  * The core checks bounds, alignment, permissions and lockdown before it
@@ -131,6 +134,7 @@ struct memscope_backend {
 	int (*reg_read)(struct memscope_region *r, u64 off, u64 *val);
 	int (*reg_write)(struct memscope_region *r, u64 off, u64 val);
 	int (*mmap)(struct memscope_region *r, struct vm_area_struct *vma);
+	unsigned long (*pfn)(struct memscope_region *r, unsigned long pgoff);
 	const char *mmap_refusal;
 	void (*show_info)(struct memscope_region *r, struct seq_file *m);
 };
@@ -216,9 +220,8 @@ struct memscope_region *memscope_region_alloc(void);
 void memscope_region_put(struct memscope_region *r);
 int memscope_region_register(struct memscope_region *r);
 int memscope_region_free(const char *name);
-void memscope_region_kill(struct memscope_region *r);
+void memscope_regions_kill_owned(struct memscope_device *owner);
 struct memscope_region *memscope_region_find(const char *name);
-int memscope_regions_get(struct memscope_region ***out, unsigned int *n);
 void memscope_stats_add(enum memscope_kind kind, long bytes, int objects);
 void memscope_stats_show(struct seq_file *m);
 int memscope_stats_total(void);
@@ -295,6 +298,7 @@ void memscope_flags_show(struct seq_file *m, struct memscope_region *r);
 struct memscope_region *memscope_vma_region(struct vm_area_struct *vma);
 
 /* layout.c */
-int memscope_layout_show(struct seq_file *m);
+int memscope_layout_show(struct seq_file *m, struct memscope_region **regions,
+			 unsigned int n);
 
 #endif /* _MEMSCOPE_H */

@@ -166,6 +166,11 @@ static int memscope_parse_size(const char *tok, u64 *size, char *why,
 		return ret;
 	if (!*size)
 		return memscope_why(why, why_len, -EINVAL, "size is zero");
+	/* Every mapping and allocation call takes a size_t. */
+	if (*size > SIZE_MAX)
+		return memscope_why(why, why_len, -ERANGE,
+				    "size %#llx does not fit this kernel's size_t",
+				    *size);
 	return 0;
 }
 

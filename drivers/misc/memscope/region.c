@@ -153,7 +153,7 @@ static int memscope_info_show(struct seq_file *m, void *unused)
 	seq_putc(m, '\n');
 	if (r->ops->show_info)
 		r->ops->show_info(r, m);
-	seq_printf(m, "mmap: %s\n", r->ops->mmap ? "yes" :
+	seq_printf(m, "mmap: %s\n", r->ops->mmap || r->ops->pfn ? "yes" :
 		   r->ops->mmap_refusal ?: "no");
 	seq_printf(m, "mappings: %d\n", atomic_read(&r->mappings));
 	return 0;
@@ -175,7 +175,7 @@ static int memscope_info_open(struct inode *inode, struct file *file)
 
 static int memscope_info_release(struct inode *inode, struct file *file)
 {
-	struct memscope_region *r = inode->i_private;
+	struct memscope_region *r = ((struct seq_file *)file->private_data)->private;
 
 	single_release(inode, file);
 	memscope_file_close(r);
@@ -246,6 +246,10 @@ static void *memscope_regs_start(struct seq_file *m, loff_t *pos)
 {
 	struct memscope_regs_iter *it = m->private;
 
+	/* A new pass over the registers reads them all again. */
+	if (!*pos)
+		it->cached = -1;
+
 	if (*pos >= div_u64(it->r->size, it->r->width))
 		return NULL;
 	return pos;
@@ -303,12 +307,17 @@ static int memscope_regs_open(struct inode *inode, struct file *file)
 	}
 	it->r = r;
 	it->cached = -1;
-	return 0;
+	/*
+	 * No seeking: seq_file would replay every earlier line, reading
+	 * registers nobody asked for. Dumps are read from the start.
+	 */
+	return nonseekable_open(inode, file);
 }
 
 static int memscope_regs_release(struct inode *inode, struct file *file)
 {
-	struct memscope_region *r = inode->i_private;
+	struct memscope_regs_iter *it = ((struct seq_file *)file->private_data)->private;
+	struct memscope_region *r = it->r;
 
 	seq_release_private(inode, file);
 	memscope_file_close(r);
@@ -352,7 +361,6 @@ static const struct file_operations memscope_regs_fops = {
 	.open = memscope_regs_open,
 	.read = seq_read,
 	.write = memscope_regs_write,
-	.llseek = seq_lseek,
 	.release = memscope_regs_release,
 };
 
@@ -389,11 +397,38 @@ static int memscope_data_check(struct memscope_region *r, loff_t pos,
 	return 0;
 }
 
+/*
+ * One chunk of `data` between the device and the bounce buffer, bracketed
+ * by debugfs_file_get()/put() so that a teardown waits for it. The copy
+ * to or from user space stays outside: a stalled user copy must not hold
+ * up a device's remove().
+ */
+static int memscope_data_chunk(struct file *file, u64 off, void *buf,
+			       size_t n, bool write)
+{
+	struct memscope_region *r = file->private_data;
+	struct dentry *dentry = file->f_path.dentry;
+	int ret;
+
+	ret = debugfs_file_get(dentry);
+	if (ret)
+		return ret;
+	if (!write)
+		ret = r->ops->read(r, off, buf, n);
+	else if (r->ops->io)
+		ret = memscope_device_write_check(r) ?:
+		      r->ops->write(r, off, buf, n);
+	else
+		ret = memscope_check_lockdown(r->name) ?:
+		      r->ops->write(r, off, buf, n);
+	debugfs_file_put(dentry);
+	return ret;
+}
+
 static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	struct memscope_region *r = file->private_data;
-	struct dentry *dentry = file->f_path.dentry;
 	size_t done = 0;
 	void *buf;
 	int ret;
@@ -408,14 +443,10 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 	buf = kmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = debugfs_file_get(dentry);
-	if (ret)
-		goto free_buf;
-
 	while (done < count) {
 		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
 
-		ret = r->ops->read(r, *ppos, buf, n);
+		ret = memscope_data_chunk(file, *ppos, buf, n, false);
 		if (ret)
 			break;
 		if (copy_to_user(ubuf + done, buf, n)) {
@@ -426,9 +457,6 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		*ppos += n;
 		cond_resched();
 	}
-
-	debugfs_file_put(dentry);
-free_buf:
 	kfree(buf);
 	return done ? done : ret;
 }
@@ -437,7 +465,6 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
 	struct memscope_region *r = file->private_data;
-	struct dentry *dentry = file->f_path.dentry;
 	size_t done = 0;
 	void *buf;
 	int ret;
@@ -452,18 +479,9 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 	if (!count)
 		return 0;
 
-	ret = r->ops->io ? memscope_device_write_check(r) :
-			   memscope_check_lockdown(r->name);
-	if (ret)
-		return ret;
-
 	buf = kmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = debugfs_file_get(dentry);
-	if (ret)
-		goto free_buf;
-
 	while (done < count) {
 		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
 
@@ -471,16 +489,13 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 			ret = -EFAULT;
 			break;
 		}
-		ret = r->ops->write(r, *ppos, buf, n);
+		ret = memscope_data_chunk(file, *ppos, buf, n, true);
 		if (ret)
 			break;
 		done += n;
 		*ppos += n;
 		cond_resched();
 	}
-
-	debugfs_file_put(dentry);
-free_buf:
 	kfree(buf);
 	return done ? done : ret;
 }
@@ -511,9 +526,24 @@ static void memscope_vm_close(struct vm_area_struct *vma)
 	atomic_dec(&r->mappings);
 }
 
+/*
+ * Pages are inserted here, under the region lock, never at mmap time:
+ * ->mmap() runs before the VMA is linked into the file's mapping, so
+ * entries filled there could escape the zap of a concurrent teardown and
+ * keep pointing at freed memory (vfio-pci inserts at fault time too).
+ * Once the region is dead every fault is SIGBUS.
+ */
 static vm_fault_t memscope_vm_fault(struct vm_fault *vmf)
 {
-	return VM_FAULT_SIGBUS;
+	struct vm_area_struct *vma = vmf->vma;
+	struct memscope_region *r = vma->vm_private_data;
+
+	if (!r->ops->pfn)
+		return VM_FAULT_SIGBUS;
+	guard(mutex)(&r->lock);
+	if (r->dead || vmf->pgoff >= DIV_ROUND_UP(r->size, PAGE_SIZE))
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vma, vmf->address, r->ops->pfn(r, vmf->pgoff));
 }
 
 static const struct vm_operations_struct memscope_vm_ops = {
@@ -543,7 +573,7 @@ static int memscope_data_mmap_locked(struct memscope_region *r,
 
 	if (r->dead)
 		return -ENODEV;
-	if (!r->ops->mmap)
+	if (!r->ops->mmap && !r->ops->pfn)
 		return memscope_fail(-ENODEV, "%s: mmap: %s", r->name,
 				     r->ops->mmap_refusal ?: "not mappable");
 	ret = memscope_check_lockdown(r->name);
@@ -555,28 +585,36 @@ static int memscope_data_mmap_locked(struct memscope_region *r,
 				     "%s: mmap of %#lx bytes at %#llx is past the end",
 				     r->name, len, (u64)vma->vm_pgoff << PAGE_SHIFT);
 
+	/*
+	 * Frames inserted at fault time cannot be copied on write, and a
+	 * private copy of device registers would mean nothing anyway. (A
+	 * MAP_SHARED mapping of a file opened read-only keeps only
+	 * VM_MAYSHARE.)
+	 */
+	if (r->ops->pfn && !(vma->vm_flags & VM_MAYSHARE))
+		return memscope_fail(-EINVAL, "%s: mmap: MAP_SHARED only",
+				     r->name);
 	if (r->ops->io) {
-		/*
-		 * A private copy of device registers means nothing. (A
-		 * MAP_SHARED mapping of a file opened read-only keeps only
-		 * VM_MAYSHARE.)
-		 */
-		if (!(vma->vm_flags & VM_MAYSHARE))
-			return memscope_fail(-EINVAL,
-					     "%s: device memory is mapped MAP_SHARED only",
-					     r->name);
+		/* A read-only mapping stays read-only: no mprotect() later. */
 		if (vma->vm_flags & VM_WRITE) {
 			ret = memscope_device_write_check(r);
 			if (ret)
 				return ret;
-		} else if (!(r->flags & MEMSCOPE_REGION_RW)) {
+		} else {
 			vm_flags_clear(vma, VM_MAYWRITE);
 		}
 	}
 
-	ret = r->ops->mmap(r, vma);
-	if (ret)
-		return ret;
+	if (r->ops->mmap) {
+		ret = r->ops->mmap(r, vma);
+		if (ret)
+			return ret;
+	}
+	if (r->ops->pfn)
+		vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+			     (r->ops->io ? VM_IO : 0));
+	/* A child must not inherit entries a teardown cannot see coming. */
+	vm_flags_set(vma, VM_DONTCOPY);
 	vma->vm_ops = &memscope_vm_ops;
 	vma->vm_private_data = r;
 	atomic_inc(&r->mappings);

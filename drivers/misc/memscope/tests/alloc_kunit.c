@@ -192,9 +192,11 @@ static void memscope_alloc_limits_test(struct kunit *test)
 static void memscope_alloc_mmap_table_test(struct kunit *test)
 {
 	KUNIT_EXPECT_NULL(test, memscope_kmalloc_backend.mmap);
+	KUNIT_EXPECT_NULL(test, memscope_kmalloc_backend.pfn);
 	KUNIT_EXPECT_NULL(test, memscope_slab_backend.mmap);
+	KUNIT_EXPECT_NULL(test, memscope_slab_backend.pfn);
 	KUNIT_EXPECT_NOT_NULL(test, memscope_vmalloc_backend.mmap);
-	KUNIT_EXPECT_NOT_NULL(test, memscope_pages_backend.mmap);
+	KUNIT_EXPECT_NOT_NULL(test, memscope_pages_backend.pfn);
 }
 
 /* Runs last: every region the suite made is gone, memscope holds nothing. */
