@@ -13,7 +13,7 @@ PKGS=(
 	build-essential flex bison bc libelf-dev libssl-dev dwarves
 	sparse kmod cpio ccache xz-utils git rsync python3
 	qemu-system-x86 busybox-static pciutils
-	python3-sphinx python3-sphinx-rtd-theme graphviz
+	python3-sphinx python3-sphinx-rtd-theme graphviz python3-ply python3-git
 )
 
 missing=()

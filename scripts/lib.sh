@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Common settings for memscope's scripts; sourced, never run.
 
+# Debian's tools first: the kernel's helper scripts (spdxcheck.py for
+# checkpatch, kunit.py, Sphinx) need the python3 that Debian's packages
+# (python3-ply, python3-git, python3-sphinx) are installed for.
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+
 MEMSCOPE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MEMSCOPE_CACHE="${MEMSCOPE_CACHE:-$HOME/.cache/memscope}"
 # The pristine base tree: one commit, tagged, that the series applies onto.

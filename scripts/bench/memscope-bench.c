@@ -39,14 +39,15 @@ static double now(void)
 static size_t read_all(const char *path, char *buf, size_t len)
 {
 	size_t total = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd = open(path, O_RDONLY);
 
 	if (fd < 0) {
 		perror(path);
 		exit(1);
 	}
-	while ((n = pread(fd, buf, len, total)) > 0)
+	/* read(), not pread(): regs is a stream and cannot be seeked. */
+	while (total < len && (n = read(fd, buf + total, len - total)) > 0)
 		total += n;
 	if (n < 0) {
 		perror(path);

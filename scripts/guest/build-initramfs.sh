@@ -50,7 +50,9 @@ done
 # Helpers: static so they need no libc in the guest; rebuilt only when a
 # source or a shared header changed.
 mkdir -p "$tools_out"
-for src in "$guest"/tools/*.c; do
+# GUEST_EXTRA_TOOLS: more helper sources (space separated), e.g. make bench's.
+# shellcheck disable=SC2086 # word splitting intended
+for src in "$guest"/tools/*.c ${GUEST_EXTRA_TOOLS:-}; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	bin="$tools_out/$name"

@@ -62,12 +62,13 @@ static void memscope_layout_user(struct memscope_layout *l)
 	struct mm_struct *mm = current->mm;
 	struct seq_file *m = l->m;
 	struct vm_area_struct *vma;
+	struct vma_iterator vmi;
 	unsigned int shown = 0;
-	VMA_ITERATOR(vmi, mm, 0);
 
 	seq_printf(m, "user space: pid %d (%s), memscope mappings\n",
 		   task_pid_nr(current), current->comm);
 	if (mm) {
+		vma_iter_init(&vmi, mm, 0);
 		mmap_read_lock(mm);
 		for_each_vma(vmi, vma) {
 			struct memscope_region *r = memscope_vma_region(vma);

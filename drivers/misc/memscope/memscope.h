@@ -164,7 +164,7 @@ struct memscope_backend {
 struct memscope_region {
 	struct list_head node;
 	struct kref ref;
-	struct mutex lock;
+	struct mutex lock;	/* users, dead, faults, stream ownership */
 	char name[MEMSCOPE_NAME_MAX + 1];
 	enum memscope_kind kind;
 	const struct memscope_backend *ops;

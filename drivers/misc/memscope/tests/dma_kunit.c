@@ -100,12 +100,11 @@ static void edu_dma(struct kunit *test, struct memscope_region *bar, u64 src,
 	for (waited = 0; waited < 5000; waited += 10) {
 		if (!(edu_read(test, bar, EDU_DMA_CMD) & EDU_DMA_START))
 			break;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	bar->width = 4;
 	KUNIT_ASSERT_LT_MSG(test, waited, 5000, "edu DMA did not complete");
 }
-
 
 static void fill(u8 *buf, size_t len, u8 seed)
 {

@@ -96,7 +96,8 @@ static const struct memscope_parse_case memscope_parse_cases[] = {
 
 	/* unknown verbs, empty input, junk */
 	BAD("", -EINVAL),
-	BAD("   \n", -EINVAL),
+	BAD(" \t ", -EINVAL),
+	BAD("\n", -EINVAL),
 	BAD("mapp a 0x1000 4", -EINVAL),
 	BAD("MAP a 0x1000 4", -EINVAL),
 	BAD("map\x01 a 0x1000 4", -EINVAL),
