@@ -76,7 +76,9 @@ fi
 # the host's COM2 file. With nr_uarts=2 the serial driver would claim
 # 0x2f8 ("serial", busy) and memscope's "io ... 0x2f8" would be EBUSY.
 append="console=ttyS0 8250.nr_uarts=1 pnpacpi=off panic=-1"
-append+=" memscope_test_timeout=$test_timeout"
+# slub_debug: poison and red zones, so that a use after free or an
+# overrun in memscope is a splat the host counts, not silent corruption.
+append+=" slub_debug=FZPU memscope_test_timeout=$test_timeout"
 # No NIC: nothing needs one, and without it edu sits at 00:03.0 (after
 # the VGA at 00:02.0), BAR0 at 0xfea00000 as toolchain-notes.md records.
 # shellcheck disable=SC2054 # commas belong to QEMU option values

@@ -342,6 +342,25 @@ int memscope_region_free(const char *name)
 EXPORT_SYMBOL_IF_KUNIT(memscope_region_free);
 
 /**
+ * memscope_regions_show_owned() - list the regions of a device
+ * @m: seq_file to print to
+ * @owner: the device
+ *
+ * Context: Process context; takes memscope_lock.
+ */
+void memscope_regions_show_owned(struct seq_file *m,
+				 struct memscope_device *owner)
+{
+	struct memscope_region *r;
+
+	guard(mutex)(&memscope_lock);
+	list_for_each_entry(r, &memscope_regions, node)
+		if (r->owner == owner)
+			seq_printf(m, "region: %s %s %#llx %#llx\n", r->name,
+				   r->ops->name, r->size, r->phys);
+}
+
+/**
  * memscope_regions_kill_owned() - tear down every region of a device
  * @owner: the device going away
  *

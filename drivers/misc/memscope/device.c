@@ -270,6 +270,7 @@ static int memscope_device_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "bus: %s\n", md->dev->bus->name);
 	seq_printf(m, "dma-mask-bits: %u\n", md->mask_bits);
 	seq_printf(m, "bus-master: %s\n", md->master ? "yes" : "no");
+	memscope_regions_show_owned(m, md);
 	return 0;
 }
 

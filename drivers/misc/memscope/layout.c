@@ -227,11 +227,8 @@ int memscope_layout_show(struct seq_file *m, struct memscope_region **regions,
 
 	seq_puts(m, "memscope holds\n");
 	memscope_stats_show(m);
-	for (i = 0; i < l.n; i++) {
+	for (i = 0; i < l.n; i++)
 		mappings += atomic_read(&l.regions[i]->mappings);
-		memscope_region_put(l.regions[i]);
-	}
 	seq_printf(m, "|  mappings %u\n", mappings);
-	kfree(l.regions);
 	return 0;
 }

@@ -221,6 +221,8 @@ void memscope_region_put(struct memscope_region *r);
 int memscope_region_register(struct memscope_region *r);
 int memscope_region_free(const char *name);
 void memscope_regions_kill_owned(struct memscope_device *owner);
+void memscope_regions_show_owned(struct seq_file *m,
+				 struct memscope_device *owner);
 struct memscope_region *memscope_region_find(const char *name);
 void memscope_stats_add(enum memscope_kind kind, long bytes, int objects);
 void memscope_stats_show(struct seq_file *m);

@@ -56,6 +56,8 @@ t_check "drivers_probe binds edu to memscope" \
 t_match "devices/$DEV/info shows the default 32-bit mask" '^dma-mask-bits: 32$' \
 	"$(cat $M/devices/$DEV/info)"
 t_match "regions lists BAR0 as a bar region" "^$B bar 0x100000 " "$(cat $M/regions)"
+t_match "devices/$DEV/info lists its BAR region" "^region: $B bar 0x100000 " \
+	"$(cat $M/devices/$DEV/info)"
 t_eq "BAR0 shows edu's ID" "00000000: 010000ed" "$(head -n 1 $M/$B/regs)"
 
 # Memory decoding off in the command register: accesses are EIO, not ~0.
