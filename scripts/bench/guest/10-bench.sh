@@ -6,12 +6,14 @@
 # dump) and against an mmap of sysfs resource0 (whole-BAR read), in one
 # boot. Prints the measurements; it checks only that the runs worked.
 
+# shellcheck source=scripts/guest/lib.sh
+. /lib/guest/lib.sh
+
 M=/sys/kernel/debug/memscope
 EDU=/sys/bus/pci/devices/0000:00:03.0
 read -r bar0 _ <"$EDU/resource"
 echo 1 >"$EDU/enable" 2>/dev/null
 
-echo "map bench256 $bar0 0x400 > control"
 t_check "bench: map 256 edu registers" sh -c "echo map bench256 $bar0 0x400 >$M/control"
 t_check "bench: map the whole edu BAR" sh -c "echo map benchbar $bar0 1M >$M/control"
 if out=$(memscope-bench $M/bench256/regs $M/benchbar/data "$EDU/resource0" "$bar0" 256 2>&1); then
