@@ -14,7 +14,6 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
-#include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 
