@@ -186,6 +186,16 @@ if [ -n "$splats" ]; then
 	indent '  ' <<<"$splats"
 fi
 
+# --- Shell errors in test scripts ("line 12: t_eq: not found"): a script
+# that calls something missing carries on and could pass by omission.
+shell_errors=$(grep -E '^[^ ]+\.sh: .*line [0-9]+: ' "$clean" || true)
+n_shell=0
+if [ -n "$shell_errors" ]; then
+	n_shell=$(wc -l <<<"$shell_errors")
+	echo "shell errors in the guest test scripts:"
+	indent '  ' <<<"$shell_errors"
+fi
+
 # --- Host-side checks requested by the guest, in order of appearance.
 h_pass=0 h_fail=0
 tapn=$((n_ok + n_notok))
@@ -215,7 +225,7 @@ for e in "${errors[@]}"; do
 done
 
 passed=$((g_pass + h_pass))
-failed=$((g_fail + h_fail + n_splat + ${#errors[@]}))
+failed=$((g_fail + h_fail + n_splat + n_shell + ${#errors[@]}))
 write_result "$passed" "$failed" "$g_skip"
 echo "guest: ran ${elapsed} s; logs: $console, $com2"
 [ "$g_skip" = 0 ] || echo "guest: $g_skip skipped"
