@@ -24,6 +24,9 @@ sed -i '/^# Debian packaging/,$d' .gitignore
 git init -q -b base
 git -c user.name=memscope -c user.email=memscope@localhost add -A
 version=$(make -s kernelversion)
+# Fixed identity and dates: the same package gives the same base commit on
+# every machine, so the cover letter's base-commit means something.
+GIT_AUTHOR_DATE="2025-01-01T00:00:00Z" GIT_COMMITTER_DATE="2025-01-01T00:00:00Z" \
 git -c user.name=memscope -c user.email=memscope@localhost \
 	commit -q -m "Linux $version (Debian linux-source-6.12)"
 git tag "$BASE_TAG"
