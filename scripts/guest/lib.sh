@@ -198,6 +198,27 @@ t_wait_for() {
 	done
 }
 
+# t_find_edu: the sysfs directory of QEMU's edu device (PCI 1234:11e8),
+# or nothing. busybox has no lspci.
+t_find_edu() {
+	for _d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$_d/vendor")" = 0x1234 ] &&
+		   [ "$(cat "$_d/device")" = 0x11e8 ]; then
+			echo "$_d"
+			return 0
+		fi
+	done
+}
+
+# ok_wr FILE STRING: one write(2) (wr) that must write every byte; prints
+# what wr said otherwise.
+ok_wr() {
+	_o=$(wr "$@")
+	[ "$_o" = OK ] && return 0
+	echo "$_o"
+	return 1
+}
+
 # t_counts: "passed=N failed=M skipped=K" for this boot so far.
 t_counts() {
 	printf 'passed=%s failed=%s skipped=%s\n' "$(t__get passed)" \

@@ -43,15 +43,24 @@ struct memscope_dma {
 	bool device_owns;
 };
 
-static int memscope_dma_check(const struct memscope_cmd *cmd,
-			      struct memscope_device **md)
+/* The DMA side of a new buffer, for a device bound to memscope. */
+static struct memscope_dma *memscope_dma_new(const struct memscope_cmd *cmd)
 {
+	struct memscope_dma *d;
+
 	if (cmd->size > MEMSCOPE_DMA_MAX)
-		return memscope_fail(-ERANGE,
-				     "dma %s: a DMA buffer is at most %lu bytes",
-				     cmd->name, MEMSCOPE_DMA_MAX);
-	*md = memscope_device_find(cmd->dev);
-	return *md ? 0 : -ENODEV;
+		return ERR_PTR(memscope_fail(-ERANGE,
+					     "dma %s: a DMA buffer is at most %lu bytes",
+					     cmd->name, MEMSCOPE_DMA_MAX));
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->md = memscope_device_find(cmd->dev);
+	if (!d->md) {
+		kfree(d);
+		return ERR_PTR(-ENODEV);
+	}
+	return d;
 }
 
 static int memscope_coherent_create(struct memscope_region *r,
@@ -60,12 +69,9 @@ static int memscope_coherent_create(struct memscope_region *r,
 	struct memscope_dma *d;
 	int ret;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	ret = memscope_dma_check(cmd, &d->md);
-	if (ret)
-		goto free_dma;
+	d = memscope_dma_new(cmd);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 
 	r->vaddr = dma_alloc_coherent(d->md->dev, cmd->size, &d->handle,
 				      GFP_KERNEL | __GFP_NOWARN);
@@ -98,20 +104,6 @@ static void memscope_coherent_destroy(struct memscope_region *r)
 	d->md->buffers--;
 	memscope_stats_add(r->kind, -(long)PAGE_ALIGN(r->size), -1);
 	kfree(d);
-}
-
-static int memscope_coherent_read(struct memscope_region *r, u64 off,
-				  void *buf, size_t len)
-{
-	memcpy(buf, r->vaddr + off, len);
-	return 0;
-}
-
-static int memscope_coherent_write(struct memscope_region *r, u64 off,
-				   const void *buf, size_t len)
-{
-	memcpy(r->vaddr + off, buf, len);
-	return 0;
 }
 
 /*
@@ -161,8 +153,8 @@ const struct memscope_backend memscope_coherent_backend = {
 	.name = "coherent",
 	.create = memscope_coherent_create,
 	.destroy = memscope_coherent_destroy,
-	.read = memscope_coherent_read,
-	.write = memscope_coherent_write,
+	.read = memscope_linear_read,
+	.write = memscope_linear_write,
 	.mmap = memscope_coherent_mmap,
 	.pfn = memscope_coherent_pfn,
 	.show_info = memscope_coherent_show_info,
@@ -188,12 +180,9 @@ static int memscope_stream_create(struct memscope_region *r,
 	struct memscope_dma *d;
 	int ret;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	ret = memscope_dma_check(cmd, &d->md);
-	if (ret)
-		goto free_dma;
+	d = memscope_dma_new(cmd);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 
 	d->order = get_order(cmd->size);
 	r->vaddr = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO |

@@ -151,16 +151,35 @@ static void memscope_mem_show_layout(struct memscope_region *r,
 			   nr - (unsigned int)ARRAY_SIZE(runs));
 }
 
-/* Byte access for the kinds with one linear kernel mapping. */
-static int memscope_linear_read(struct memscope_region *r, u64 off, void *buf,
-				size_t len)
+/**
+ * memscope_linear_read() - read a region with one linear kernel mapping
+ * @r: the region; @r->vaddr maps all of it
+ * @off: byte offset
+ * @buf: kernel buffer
+ * @len: bytes, within the region (checked by the caller)
+ *
+ * Context: Any context.
+ * Return: 0.
+ */
+int memscope_linear_read(struct memscope_region *r, u64 off, void *buf,
+			 size_t len)
 {
 	memcpy(buf, r->vaddr + off, len);
 	return 0;
 }
 
-static int memscope_linear_write(struct memscope_region *r, u64 off,
-				 const void *buf, size_t len)
+/**
+ * memscope_linear_write() - write a region with one linear kernel mapping
+ * @r: the region; @r->vaddr maps all of it
+ * @off: byte offset
+ * @buf: kernel buffer
+ * @len: bytes, within the region (checked by the caller)
+ *
+ * Context: Any context.
+ * Return: 0.
+ */
+int memscope_linear_write(struct memscope_region *r, u64 off, const void *buf,
+			  size_t len)
 {
 	memcpy(r->vaddr + off, buf, len);
 	return 0;

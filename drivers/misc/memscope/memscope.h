@@ -238,6 +238,10 @@ extern const struct memscope_backend memscope_kmalloc_backend;
 extern const struct memscope_backend memscope_vmalloc_backend;
 extern const struct memscope_backend memscope_pages_backend;
 extern const struct memscope_backend memscope_slab_backend;
+int memscope_linear_read(struct memscope_region *r, u64 off, void *buf,
+			 size_t len);
+int memscope_linear_write(struct memscope_region *r, u64 off, const void *buf,
+			  size_t len);
 
 /**
  * struct memscope_pfn_run - consecutive page frames

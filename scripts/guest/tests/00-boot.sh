@@ -11,11 +11,7 @@ t_check "debugfs is mounted on /sys/kernel/debug" \
 	grep -q '^debugfs /sys/kernel/debug debugfs ' /proc/mounts
 
 # QEMU's edu device, 1234:11e8 (no lspci in busybox: read sysfs).
-edu=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
-		edu=$d
-done
+edu=$(t_find_edu)
 if t_check "edu PCI device 1234:11e8 is present" [ -n "$edu" ]; then
 	t_diag "edu at ${edu##*/}"
 	# sysfs "resource": start end flags, one line per BAR; /proc/iomem

@@ -19,14 +19,6 @@
 M=/sys/kernel/debug/memscope
 C=$M/control
 
-# ok_wr FILE STRING: one write(2) that must write every byte.
-ok_wr() {
-	_o=$(wr "$@")
-	[ "$_o" = OK ] && return 0
-	echo "$_o"
-	return 1
-}
-
 # regval REGS OFFSET: the value `regs` shows for OFFSET (no 0x).
 regval() {
 	sed -n "s/^$(printf '%08x' $(($2))): //p" "$1"
@@ -68,10 +60,7 @@ edu_enabled_here=
 # --- edu: BAR0 from sysfs, ID, liveness, factorial, regions, info, data,
 # mmap and the refusals that need an mmio window.
 w_edu() {
-	for _d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$_d/vendor")" = 0x1234 ] &&
-			[ "$(cat "$_d/device")" = 0x11e8 ] && edu=$_d
-	done
+	edu=$(t_find_edu)
 	t_check "edu (1234:11e8) found in /sys/bus/pci/devices" [ -n "$edu" ] ||
 		return
 	read -r start end _ <"$edu/resource"

@@ -20,13 +20,6 @@
 M=/sys/kernel/debug/memscope
 C=$M/control
 
-ok_wr() {
-	_o=$(wr "$@")
-	[ "$_o" = OK ] && return 0
-	echo "$_o"
-	return 1
-}
-
 # trim VAR: strip blanks and tabs around $VAR, without a subshell.
 trim() {
 	eval "_t=\$$1"
@@ -123,11 +116,7 @@ if ! grep -q '^memscope ' /proc/modules || [ ! -e "$C" ]; then
 fi
 regions_at_start=$(cat "$M/regions")
 
-edu=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
-		edu=$d
-done
+edu=$(t_find_edu)
 bar0=
 edu_enabled_here=
 if [ -n "$edu" ]; then

@@ -11,11 +11,7 @@
 . /lib/guest/lib.sh
 
 M=/sys/kernel/debug/memscope
-edu=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
-		edu=$d
-done
+edu=$(t_find_edu)
 [ -n "$edu" ] || { t_fail "edu is present"; return 0; }
 DEV=${edu##*/}
 # 0000:00:03.0 -> 00-03-0-bar0

@@ -8,11 +8,7 @@
 . /lib/guest/lib.sh
 
 M=/sys/kernel/debug/memscope
-edu=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
-		edu=$d
-done
+edu=$(t_find_edu)
 DEV=${edu##*/}
 
 wr $M/control "map rm-hpet 0xfed00000 0x400" >/dev/null

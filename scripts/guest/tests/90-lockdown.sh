@@ -17,13 +17,6 @@ M=/sys/kernel/debug/memscope
 C=$M/control
 LD=/sys/kernel/security/lockdown
 
-ok_wr() {
-	_o=$(wr "$@")
-	[ "$_o" = OK ] && return 0
-	echo "$_o"
-	return 1
-}
-
 # One write(2) through an inherited descriptor: busybox echo reports a
 # failure as "write error: <strerror>", which t_errname maps to a name.
 fd4() { echo "$1" >&4; }
@@ -40,11 +33,7 @@ if ! t_eq "lockdown is off before this test" \
 	return 0
 fi
 
-edu=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
-		edu=$d
-done
+edu=$(t_find_edu)
 t_check "edu (1234:11e8) found" [ -n "$edu" ] || return 0
 read -r start _ <"$edu/resource"
 bar0=$(printf '0x%x' $((start)))
