@@ -39,6 +39,9 @@ static int memscope_cmd_create(const struct memscope_cmd *cmd)
 		return memscope_fail(-EEXIST, "region '%s' already exists",
 				     cmd->name);
 	}
+	ret = memscope_limits_check(cmd);
+	if (ret)
+		return ret;
 
 	r = memscope_region_alloc();
 	if (!r)
@@ -87,11 +90,25 @@ static int (*const memscope_cmd_handlers[])(const struct memscope_cmd *cmd) = {
  */
 int memscope_cmd_run(const struct memscope_cmd *cmd)
 {
+	bool reduces = cmd->verb == MEMSCOPE_CMD_FREE ||
+		       (cmd->verb == MEMSCOPE_CMD_SYNC && !cmd->to_device);
+	int ret;
+
 	if (cmd->verb >= ARRAY_SIZE(memscope_cmd_handlers) ||
 	    !memscope_cmd_handlers[cmd->verb])
 		return memscope_fail(-EOPNOTSUPP,
 				     "%s: not supported by this kernel",
 				     memscope_verb_names[cmd->verb]);
+	/*
+	 * Under lockdown nothing new may be mapped, allocated or handed to
+	 * a device; what only reduces exposure (free, taking a buffer back
+	 * from the device) stays allowed.
+	 */
+	if (!reduces) {
+		ret = memscope_check_lockdown(memscope_verb_names[cmd->verb]);
+		if (ret)
+			return ret;
+	}
 
 	/* A device cannot go away while a command creates or frees its buffers. */
 	guard(mutex)(&memscope_dev_lock);

@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
@@ -61,6 +62,26 @@ static atomic_t memscope_objects[MEMSCOPE_NR_KINDS];
 static DEFINE_SPINLOCK(memscope_last_error_lock);
 static char memscope_last_error[MEMSCOPE_WHY_MAX];
 
+/*
+ * What one user may make memscope hold. Every request is checked against
+ * these before anything is allocated or mapped, so that a typo or a
+ * hostile script gets a refusal instead of a WARN, an OOM kill or page
+ * tables for hundreds of GiB of address space.
+ */
+static unsigned int max_regions = 256;
+module_param(max_regions, uint, 0644);
+MODULE_PARM_DESC(max_regions, "Regions that may exist at once, not counting the BARs of bound devices (default 256)");
+
+static unsigned long max_kind_bytes;
+module_param(max_kind_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_kind_bytes, "Bytes of kernel memory or DMA buffers per region kind (default: 1/16 of RAM)");
+
+static unsigned long max_window = SZ_256M;
+module_param(max_window, ulong, 0644);
+MODULE_PARM_DESC(max_window, "Largest map or io window without force, bytes (default 256 MiB)");
+
+static unsigned int memscope_nr_regions;	/* under memscope_lock */
+
 /**
  * memscope_fail() - record why a command or an access was refused
  * @err: the negative errno to return
@@ -103,6 +124,79 @@ bool memscope_locked_down(void)
 	return security_locked_down(LOCKDOWN_DEV_MEM) != 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_locked_down);
+
+/**
+ * memscope_locked_down_kcore() - ask whether kernel memory may be read
+ *
+ * Kernel memory regions are unreadable under confidentiality lockdown,
+ * as /proc/kcore is.
+ *
+ * Context: Process context.
+ * Return: true if LOCKDOWN_KCORE is in force.
+ */
+bool memscope_locked_down_kcore(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(memscope_locked_down_kcore);
+	return security_locked_down(LOCKDOWN_KCORE) != 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_locked_down_kcore);
+
+/**
+ * memscope_may_see_phys() - may this reader see physical addresses?
+ * @m: the seq_file being shown
+ *
+ * /proc/iomem's rule: physical addresses and page frames are shown to an
+ * opener with CAP_SYS_ADMIN, and as zero to anyone else.
+ *
+ * Context: Process context.
+ * Return: true if real addresses may be printed.
+ */
+bool memscope_may_see_phys(struct seq_file *m)
+{
+	return m->file && file_ns_capable(m->file, &init_user_ns,
+					  CAP_SYS_ADMIN);
+}
+
+/**
+ * memscope_limits_check() - refuse a request over memscope's limits
+ * @cmd: a parsed map, io, alloc or dma command
+ *
+ * Checked before the backend allocates or maps anything. Callers hold
+ * memscope_dev_lock, which serialises every creation, so the bytes
+ * counted here cannot be taken by a concurrent command.
+ *
+ * Context: Process context; memscope_dev_lock held.
+ * Return: 0, -E2BIG for a window over max_window without force, or
+ * -ENOSPC when the kind's byte budget or the region count is used up.
+ */
+int memscope_limits_check(const struct memscope_cmd *cmd)
+{
+	const char *kind = memscope_kind_names[cmd->kind];
+	unsigned long budget = READ_ONCE(max_kind_bytes);
+	long held;
+
+	scoped_guard(mutex, &memscope_lock)
+		if (memscope_nr_regions >= READ_ONCE(max_regions))
+			return memscope_fail(-ENOSPC,
+					     "%s: %u regions exist (max_regions)",
+					     cmd->name, memscope_nr_regions);
+
+	if (cmd->kind == MEMSCOPE_KIND_MMIO || cmd->kind == MEMSCOPE_KIND_PIO) {
+		if (cmd->size > READ_ONCE(max_window) &&
+		    !(cmd->opts & MEMSCOPE_OPT_FORCE))
+			return memscope_fail(-E2BIG,
+					     "%s: a %#llx-byte window is over max_window (%#lx); add force",
+					     cmd->name, cmd->size, max_window);
+		return 0;
+	}
+
+	held = atomic_long_read(&memscope_bytes[cmd->kind]);
+	if (cmd->size > budget || held > budget - cmd->size)
+		return memscope_fail(-ENOSPC,
+				     "%s: %s regions hold %ld bytes; %#llx more is over max_kind_bytes (%lu)",
+				     cmd->name, kind, held, cmd->size, budget);
+	return 0;
+}
 
 /**
  * memscope_check_lockdown() - refuse an operation under kernel lockdown
@@ -286,11 +380,18 @@ int memscope_region_register(struct memscope_region *r)
 	if (memscope_region_lookup(r->name))
 		return memscope_fail(-EEXIST, "region '%s' already exists",
 				     r->name);
+	/* BARs come with a device and are bounded by it. */
+	if (r->kind != MEMSCOPE_KIND_BAR &&
+	    memscope_nr_regions >= READ_ONCE(max_regions))
+		return memscope_fail(-ENOSPC, "%s: %u regions exist (max_regions)",
+				     r->name, memscope_nr_regions);
 	ret = memscope_region_files_create(r);
 	if (ret)
 		return memscope_fail(ret, "%s: cannot create debugfs files",
 				     r->name);
 	list_add_tail(&r->node, &memscope_regions);
+	if (r->kind != MEMSCOPE_KIND_BAR)
+		memscope_nr_regions++;
 	return 0;
 }
 
@@ -300,6 +401,10 @@ int memscope_region_register(struct memscope_region *r)
  */
 static void memscope_region_destroy(struct memscope_region *r)
 {
+	if (r->kind != MEMSCOPE_KIND_BAR) {
+		scoped_guard(mutex, &memscope_lock)
+			memscope_nr_regions--;
+	}
 	/*
 	 * Waits for every file operation in flight; later ones fail in
 	 * debugfs_file_get() and never reach the backend.
@@ -333,6 +438,12 @@ int memscope_region_free(const char *name)
 			return memscope_fail(-EBUSY,
 					     "free: '%s' is open (%d) or mapped (%d)",
 					     name, r->users, mapped);
+		if (r->ops->free_check) {
+			int ret = r->ops->free_check(r);
+
+			if (ret)
+				return ret;
+		}
 		r->dead = true;
 		list_del_init(&r->node);
 	}
@@ -419,6 +530,34 @@ static int memscope_root_open(struct inode *inode, struct file *file)
 	return memscope_open_check(file);
 }
 
+/**
+ * struct memscope_control_file - state of one open `control` file
+ * @unterminated: a write without a newline was seen
+ */
+struct memscope_control_file {
+	bool unterminated;
+};
+
+static int memscope_control_open(struct inode *inode, struct file *file)
+{
+	struct memscope_control_file *cf;
+	int ret = memscope_open_check(file);
+
+	if (ret)
+		return ret;
+	cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
+	if (!cf)
+		return -ENOMEM;
+	file->private_data = cf;
+	return 0;
+}
+
+static int memscope_control_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
 static ssize_t memscope_control_read(struct file *file, char __user *buf,
 				     size_t count, loff_t *ppos)
 {
@@ -426,24 +565,68 @@ static ssize_t memscope_control_read(struct file *file, char __user *buf,
 				       sizeof(memscope_control_help) - 1);
 }
 
+/**
+ * memscope_command_copy() - take one command from a write(2)
+ * @what: the file, for the reason
+ * @text: buffer of @size bytes for the NUL-terminated command
+ * @size: size of @text
+ * @ubuf: user buffer
+ * @count: bytes written
+ * @unterminated: per open file: a write without a newline was seen
+ *
+ * One write(2) is one complete command: a NUL byte, a second line or a
+ * command longer than @text are refused, never cut short. A command may
+ * end in one newline; after a write without one, whether it succeeded or
+ * not, the rest of the stream is refused too, since it could only be the
+ * tail of a command split over several writes.
+ *
+ * Context: Process context.
+ * Return: 0 or a negative errno, with the reason recorded.
+ */
+int memscope_command_copy(const char *what, char *text, size_t size,
+			  const char __user *ubuf, size_t count,
+			  bool *unterminated)
+{
+	char *nl;
+
+	if (*unterminated)
+		return memscope_fail(-EINVAL,
+				     "%s: this write continues one without a newline; one command per write(2)",
+				     what);
+	if (!count || count >= size)
+		return memscope_fail(-EINVAL, "%s: a command is 1 to %zu bytes",
+				     what, size - 1);
+	if (copy_from_user(text, ubuf, count))
+		return -EFAULT;
+	text[count] = '\0';
+	if (memchr(text, '\0', count))
+		return memscope_fail(-EINVAL, "%s: command contains a NUL byte",
+				     what);
+	nl = strchr(text, '\n');
+	if (nl && nl != text + count - 1)
+		return memscope_fail(-EINVAL,
+				     "%s: more than one line; one command per write(2)",
+				     what);
+	if (!nl)
+		*unterminated = true;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_command_copy);
+
 static ssize_t memscope_control_write(struct file *file,
 				      const char __user *ubuf, size_t count,
 				      loff_t *ppos)
 {
+	struct memscope_control_file *cf = file->private_data;
 	char text[MEMSCOPE_CMD_MAX + 1];
 	char why[MEMSCOPE_WHY_MAX];
 	struct memscope_cmd cmd;
 	int ret;
 
-	if (count > MEMSCOPE_CMD_MAX)
-		return memscope_fail(-EINVAL, "command longer than %d bytes",
-				     MEMSCOPE_CMD_MAX);
-	ret = memscope_check_lockdown("control");
+	ret = memscope_command_copy("control", text, sizeof(text), ubuf, count,
+				    &cf->unterminated);
 	if (ret)
 		return ret;
-	if (copy_from_user(text, ubuf, count))
-		return -EFAULT;
-	text[count] = '\0';
 
 	ret = memscope_cmd_parse(text, &cmd, why, sizeof(why));
 	if (ret)
@@ -454,10 +637,11 @@ static ssize_t memscope_control_write(struct file *file,
 
 static const struct file_operations memscope_control_fops = {
 	.owner = THIS_MODULE,
-	.open = memscope_root_open,
+	.open = memscope_control_open,
 	.read = memscope_control_read,
 	.write = memscope_control_write,
 	.llseek = default_llseek,
+	.release = memscope_control_release,
 };
 
 static int memscope_regions_show(struct seq_file *m, void *unused)
@@ -467,7 +651,7 @@ static int memscope_regions_show(struct seq_file *m, void *unused)
 	guard(mutex)(&memscope_lock);
 	list_for_each_entry(r, &memscope_regions, node) {
 		seq_printf(m, "%s %s %#llx %#llx ", r->name, r->ops->name,
-			   r->size, r->phys);
+			   r->size, memscope_may_see_phys(m) ? r->phys : 0);
 		memscope_flags_show(m, r);
 		seq_putc(m, '\n');
 	}
@@ -476,26 +660,12 @@ static int memscope_regions_show(struct seq_file *m, void *unused)
 
 static int memscope_layout_seq_show(struct seq_file *m, void *unused)
 {
-	struct memscope_region *r, **regions;
-	unsigned int n = 0;
-	int ret;
-
 	/*
 	 * Held throughout, so that no region is freed, nor its memory,
 	 * while the picture walks its page frames.
 	 */
 	guard(mutex)(&memscope_lock);
-	list_for_each_entry(r, &memscope_regions, node)
-		n++;
-	regions = kmalloc_array(max(n, 1U), sizeof(*regions), GFP_KERNEL);
-	if (!regions)
-		return -ENOMEM;
-	n = 0;
-	list_for_each_entry(r, &memscope_regions, node)
-		regions[n++] = r;
-	ret = memscope_layout_show(m, regions, n);
-	kfree(regions);
-	return ret;
+	return memscope_layout_show(m, &memscope_regions);
 }
 
 static int memscope_regions_open(struct inode *inode, struct file *file)
@@ -565,6 +735,11 @@ static void memscope_regions_free_all(void)
 static int __init memscope_init(void)
 {
 	int ret;
+
+	/* 1/16 of RAM per kind: all kinds together stay well below OOM. */
+	if (!max_kind_bytes)
+		max_kind_bytes = min_t(u64, PFN_PHYS((u64)totalram_pages()) / 16,
+				       SZ_1G);
 
 	memscope_region_cache = KMEM_CACHE(memscope_region, 0);
 	if (!memscope_region_cache)

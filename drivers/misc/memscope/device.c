@@ -104,53 +104,6 @@ static void memscope_bar_end(struct memscope_region *r)
 	pm_runtime_put(md->dev);
 }
 
-static int memscope_bar_reg_read(struct memscope_region *r, u64 off, u64 *val)
-{
-	int ret = memscope_bar_begin(r);
-
-	if (ret)
-		return ret;
-	ret = memscope_mmio_backend.reg_read(r, off, val);
-	memscope_bar_end(r);
-	return ret;
-}
-
-static int memscope_bar_reg_write(struct memscope_region *r, u64 off, u64 val)
-{
-	int ret = memscope_bar_begin(r);
-
-	if (ret)
-		return ret;
-	ret = memscope_mmio_backend.reg_write(r, off, val);
-	memscope_bar_end(r);
-	return ret;
-}
-
-/* `data` checks once per batch, not once per register. */
-static int memscope_bar_read(struct memscope_region *r, u64 off, void *buf,
-			     size_t len)
-{
-	int ret = memscope_bar_begin(r);
-
-	if (ret)
-		return ret;
-	ret = memscope_mmio_backend.read(r, off, buf, len);
-	memscope_bar_end(r);
-	return ret;
-}
-
-static int memscope_bar_write(struct memscope_region *r, u64 off,
-			      const void *buf, size_t len)
-{
-	int ret = memscope_bar_begin(r);
-
-	if (ret)
-		return ret;
-	ret = memscope_mmio_backend.write(r, off, buf, len);
-	memscope_bar_end(r);
-	return ret;
-}
-
 static void memscope_bar_destroy(struct memscope_region *r)
 {
 	/* The mapping is devres-managed and goes with the device. */
@@ -162,10 +115,12 @@ static void memscope_bar_show_info(struct memscope_region *r,
 {
 	struct memscope_device *md = r->owner;
 
+	u64 phys = memscope_may_see_phys(m) ? r->phys : 0;
+
 	seq_printf(m, "device: %s\n", dev_name(md->dev));
 	seq_printf(m, "%s: %#llx-%#llx\n",
-		   r->flags & MEMSCOPE_REGION_PORT ? "port" : "phys", r->phys,
-		   r->phys + r->size - 1);
+		   r->flags & MEMSCOPE_REGION_PORT ? "port" : "phys", phys,
+		   phys + r->size - 1);
 	seq_printf(m, "virt: %pK\n", (void __force *)r->iomem);
 }
 
@@ -187,10 +142,12 @@ static const struct memscope_backend memscope_bar_backend = {
 	.widths = BIT(1) | BIT(2) | BIT(4) |
 		  (IS_ENABLED(CONFIG_64BIT) ? BIT(8) : 0),
 	.destroy = memscope_bar_destroy,
-	.read = memscope_bar_read,
-	.write = memscope_bar_write,
-	.reg_read = memscope_bar_reg_read,
-	.reg_write = memscope_bar_reg_write,
+	.read = memscope_io_read,
+	.write = memscope_io_write,
+	.reg_read = memscope_io_reg_read,
+	.reg_write = memscope_io_reg_write,
+	.begin = memscope_bar_begin,
+	.end = memscope_bar_end,
 	.mmap = memscope_bar_mmap,
 	.pfn = memscope_bar_pfn,
 	.show_info = memscope_bar_show_info,
@@ -202,10 +159,12 @@ static const struct memscope_backend memscope_bar_io_backend = {
 	.io = true,
 	.widths = BIT(1) | BIT(2) | BIT(4),
 	.destroy = memscope_bar_destroy,
-	.read = memscope_bar_read,
-	.write = memscope_bar_write,
-	.reg_read = memscope_bar_reg_read,
-	.reg_write = memscope_bar_reg_write,
+	.read = memscope_io_read,
+	.write = memscope_io_write,
+	.reg_read = memscope_io_reg_read,
+	.reg_write = memscope_io_reg_write,
+	.begin = memscope_bar_begin,
+	.end = memscope_bar_end,
 	.mmap_refusal = "port I/O space cannot be mapped into memory",
 	.show_info = memscope_bar_show_info,
 };
@@ -262,6 +221,18 @@ static int memscope_bar_add(struct memscope_device *md, unsigned int index,
 	return 0;
 }
 
+/* A BAR or resource left out: the device stays usable without it. */
+static void memscope_device_skip(struct memscope_device *md, const char *what,
+				 unsigned int index, const char *why, int err)
+{
+	size_t len = strlen(md->skipped);
+
+	dev_info(md->dev, "%s %u skipped: %s (%pe)\n", what, index, why,
+		 ERR_PTR(err));
+	scnprintf(md->skipped + len, sizeof(md->skipped) - len,
+		  "skipped: %s %u: %s (%pe)\n", what, index, why, ERR_PTR(err));
+}
+
 static int memscope_device_info_show(struct seq_file *m, void *unused)
 {
 	struct memscope_device *md = m->private;
@@ -270,6 +241,8 @@ static int memscope_device_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "bus: %s\n", md->dev->bus->name);
 	seq_printf(m, "dma-mask-bits: %u\n", md->mask_bits);
 	seq_printf(m, "bus-master: %s\n", md->master ? "yes" : "no");
+	seq_puts(m, "interrupts: none (INTx disabled; memscope handles no interrupts)\n");
+	seq_puts(m, md->skipped);
 	memscope_regions_show_owned(m, md);
 	return 0;
 }
@@ -328,27 +301,47 @@ static void memscope_device_remove(struct memscope_device *md)
 	guard(mutex)(&memscope_dev_lock);
 	list_del_init(&md->node);
 	/* Stop any DMA the user started before its buffers go away. */
-	if (md->master && dev_is_pci(md->dev))
-		pci_clear_master(to_pci_dev(md->dev));
+	memscope_device_stop_master(md);
 	memscope_regions_kill_owned(md);
 	debugfs_remove(md->dir);
 }
 
 /**
- * memscope_device_set_master() - let the device master the bus, once
+ * memscope_device_set_master() - let the device master the bus
  * @md: the device
  *
- * Called when the device gets its first DMA buffer.
+ * Called when the device gets a DMA buffer. Enabling bus mastering is a
+ * device write: without CONFIG_MEMSCOPE_WRITE buffers can be made and
+ * shown, but the device cannot reach them.
  *
  * Context: Process context; memscope_dev_lock held.
  */
 void memscope_device_set_master(struct memscope_device *md)
 {
-	if (md->master)
+	if (md->master || !IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
 		return;
 	if (dev_is_pci(md->dev))
 		pci_set_master(to_pci_dev(md->dev));
 	md->master = true;
+}
+
+/**
+ * memscope_device_stop_master() - stop the device's DMA before a buffer goes
+ * @md: the device
+ *
+ * A DMA the user programmed may still be on its way (edu's lands about
+ * 100 ms after the command): no buffer returns to the allocator while the
+ * device can master into it. The next DMA buffer turns mastering back on.
+ *
+ * Context: Process context; memscope_dev_lock held.
+ */
+void memscope_device_stop_master(struct memscope_device *md)
+{
+	if (!md->master)
+		return;
+	if (dev_is_pci(md->dev))
+		pci_clear_master(to_pci_dev(md->dev));
+	md->master = false;
 }
 
 static int memscope_pci_probe(struct pci_dev *pdev,
@@ -362,6 +355,13 @@ static int memscope_pci_probe(struct pci_dev *pdev,
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return dev_err_probe(&pdev->dev, ret, "cannot enable device\n");
+	/*
+	 * memscope services no interrupts: a level interrupt the user makes
+	 * the device raise must not stay asserted with nobody to ack it.
+	 * Bus mastering stays off until the first DMA buffer.
+	 */
+	pci_intx(pdev, 0);
+	pci_clear_master(pdev);
 	md = memscope_device_add(&pdev->dev);
 	if (IS_ERR(md))
 		return PTR_ERR(md);
@@ -372,9 +372,9 @@ static int memscope_pci_probe(struct pci_dev *pdev,
 			continue;
 		iomem = pcim_iomap_region(pdev, bar, "memscope");
 		if (IS_ERR(iomem)) {
-			ret = PTR_ERR(iomem);
-			dev_err(&pdev->dev, "BAR %u: cannot map (%d)\n", bar, ret);
-			goto remove;
+			memscope_device_skip(md, "BAR", bar, "cannot be requested or mapped",
+					     PTR_ERR(iomem));
+			continue;
 		}
 		ret = memscope_bar_add(md, bar, iomem, &pdev->resource[bar]);
 		if (ret)
@@ -416,16 +416,33 @@ static int memscope_platform_probe(struct platform_device *pdev)
 	platform_set_drvdata(pdev, md);
 
 	for (i = 0; i < pdev->num_resources; i++) {
-		if (resource_type(&pdev->resource[i]) != IORESOURCE_MEM)
+		res = &pdev->resource[i];
+		if (resource_type(res) != IORESOURCE_MEM)
 			continue;
-		iomem = devm_platform_get_and_ioremap_resource(pdev, n, &res);
-		if (IS_ERR(iomem)) {
-			ret = PTR_ERR(iomem);
-			goto remove;
+		/* The checks of `map`: a resource is a window like any other. */
+		if (region_intersects(res->start, resource_size(res),
+				      IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT) {
+			memscope_device_skip(md, "resource", n,
+					     "overlaps System RAM", -EPERM);
+		} else if (region_intersects(res->start, resource_size(res),
+					     IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
+					     IORES_DESC_NONE) != REGION_DISJOINT) {
+			memscope_device_skip(md, "resource", n,
+					     "overlaps an exclusive range", -EPERM);
+		} else {
+			iomem = devm_platform_get_and_ioremap_resource(pdev, n,
+								       &res);
+			if (IS_ERR(iomem)) {
+				memscope_device_skip(md, "resource", n,
+						     "cannot be requested or mapped",
+						     PTR_ERR(iomem));
+			} else {
+				ret = memscope_bar_add(md, n, iomem, res);
+				if (ret)
+					goto remove;
+			}
 		}
-		ret = memscope_bar_add(md, n, iomem, res);
-		if (ret)
-			goto remove;
 		n++;
 	}
 	memscope_device_publish(md);

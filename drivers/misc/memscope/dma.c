@@ -100,6 +100,7 @@ static void memscope_coherent_destroy(struct memscope_region *r)
 {
 	struct memscope_dma *d = r->priv;
 
+	memscope_device_stop_master(d->md);
 	dma_free_coherent(d->md->dev, r->size, r->vaddr, d->handle);
 	d->md->buffers--;
 	memscope_stats_add(r->kind, -(long)PAGE_ALIGN(r->size), -1);
@@ -133,12 +134,14 @@ static void memscope_dma_show_common(struct memscope_region *r,
 				     struct seq_file *m)
 {
 	struct memscope_dma *d = r->priv;
+	bool show = memscope_may_see_phys(m);
 
 	seq_printf(m, "device: %s\n", dev_name(d->md->dev));
 	seq_printf(m, "cpu: %pK\n", r->vaddr);
 	if (virt_addr_valid(r->vaddr))
-		seq_printf(m, "phys: %#llx\n", (u64)virt_to_phys(r->vaddr));
-	seq_printf(m, "bus: %#llx\n", (u64)d->handle);
+		seq_printf(m, "phys: %#llx\n",
+			   show ? (u64)virt_to_phys(r->vaddr) : 0);
+	seq_printf(m, "bus: %#llx\n", show ? (u64)d->handle : 0);
 	seq_printf(m, "mask-bits: %u\n", d->md->mask_bits);
 }
 
@@ -223,6 +226,7 @@ static void memscope_stream_destroy(struct memscope_region *r)
 {
 	struct memscope_dma *d = r->priv;
 
+	memscope_device_stop_master(d->md);
 	dma_unmap_single(d->md->dev, d->handle, r->size, d->dir);
 	free_pages((unsigned long)r->vaddr, d->order);
 	d->md->buffers--;
@@ -260,6 +264,19 @@ static int memscope_stream_write(struct memscope_region *r, u64 off,
 	return memscope_stream_access(r, off, (void *)buf, len, true);
 }
 
+/* Freeing a buffer the device owns would pull it from under a DMA. */
+static int memscope_stream_free_check(struct memscope_region *r)
+{
+	struct memscope_dma *d = r->priv;
+
+	lockdep_assert_held(&r->lock);
+	if (d->device_owns)
+		return memscope_fail(-EBUSY,
+				     "free: the device owns '%s'; sync %s cpu first",
+				     r->name, r->name);
+	return 0;
+}
+
 static void memscope_stream_show_info(struct memscope_region *r,
 				      struct seq_file *m)
 {
@@ -286,6 +303,7 @@ const struct memscope_backend memscope_stream_backend = {
 	.destroy = memscope_stream_destroy,
 	.read = memscope_stream_read,
 	.write = memscope_stream_write,
+	.free_check = memscope_stream_free_check,
 	.mmap_refusal = "a streaming mapping is owned by the DMA API; use a coherent buffer",
 	.show_info = memscope_stream_show_info,
 };

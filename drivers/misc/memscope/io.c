@@ -3,9 +3,10 @@
  * memscope register windows: mmio (ioremap) and pio (ioport_map).
  *
  * A raw window is the dangerous kind: it can point anywhere. Before
- * anything is mapped it must not touch System RAM or an exclusive range;
- * memscope then requests the range for itself, so a range another driver
- * already owns is visible as busy and stays read-only unless forced.
+ * anything is mapped it must lie within the CPU's address space and must
+ * not touch System RAM or an exclusive range; memscope then requests the
+ * range for itself and follows the kernel's /dev/mem policy for what it
+ * could not get (see memscope_window_claim()).
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -15,12 +16,20 @@
 
 #include "memscope.h"
 
-/*
- * One device access of exactly @width bytes. ioread8/16/32 serve both
- * MMIO and port cookies; a 64-bit access exists only as readq/writeq on
- * memory (x86 has no 64-bit port I/O, and ioread64 would split in two).
+/**
+ * memscope_io_reg_read() - one device read of exactly the region's width
+ * @r: an io region
+ * @off: byte offset, checked by the caller
+ * @val: the value read
+ *
+ * ioread8/16/32 serve both MMIO and port cookies; a 64-bit access exists
+ * only as readq on memory (x86 has no 64-bit port I/O, and ioread64 would
+ * split in two).
+ *
+ * Context: Process context.
+ * Return: 0, or -EINVAL for a width the region cannot have.
  */
-static int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val)
+int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val)
 {
 	void __iomem *addr = r->iomem + off;
 
@@ -43,7 +52,16 @@ static int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val)
 	return -EINVAL;
 }
 
-static int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val)
+/**
+ * memscope_io_reg_write() - one device write of exactly the region's width
+ * @r: an io region
+ * @off: byte offset, checked by the caller
+ * @val: the value, checked to fit by the caller
+ *
+ * Context: Process context.
+ * Return: 0, or -EINVAL for a width the region cannot have.
+ */
+int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val)
 {
 	void __iomem *addr = r->iomem + off;
 
@@ -66,13 +84,20 @@ static int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val)
 	return -EINVAL;
 }
 
-/*
- * `data` of device memory: one access per width unit, bytes in the order
- * the device holds them (the accessors return little-endian registers in
- * CPU order).
+/**
+ * memscope_io_read() - `data` of device memory: one access per width unit
+ * @r: an io region
+ * @off: byte offset, a multiple of the width
+ * @buf: kernel buffer
+ * @len: bytes, a multiple of the width
+ *
+ * Bytes land in the order the device holds them (the accessors return
+ * little-endian registers in CPU order).
+ *
+ * Context: Process context.
+ * Return: 0, or -EINVAL for a width the region cannot have.
  */
-static int memscope_io_read(struct memscope_region *r, u64 off, void *buf,
-			    size_t len)
+int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 {
 	void __iomem *addr = r->iomem + off;
 	unsigned int width = r->width;
@@ -105,8 +130,18 @@ static int memscope_io_read(struct memscope_region *r, u64 off, void *buf,
 	return -EINVAL;
 }
 
-static int memscope_io_write(struct memscope_region *r, u64 off,
-			     const void *buf, size_t len)
+/**
+ * memscope_io_write() - `data` writes of device memory, one per width unit
+ * @r: an io region
+ * @off: byte offset, a multiple of the width
+ * @buf: kernel buffer
+ * @len: bytes, a multiple of the width
+ *
+ * Context: Process context.
+ * Return: 0, or -EINVAL for a width the region cannot have.
+ */
+int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
+		      size_t len)
 {
 	unsigned int width = r->width;
 	size_t i;
@@ -136,38 +171,55 @@ static int memscope_io_write(struct memscope_region *r, u64 off,
 }
 
 /*
- * Checks shared by both raw window kinds, before anything is requested.
- * @busy: the range could not be requested because another driver has it.
+ * The kernel's /dev/mem policy for a window, decided from memscope's own
+ * request of the range (iomem_is_exclusive() is not exported, and a DKMS
+ * build cannot add an export). @res is that request, NULL if it failed:
+ * the range, or part of it, is owned by a driver, or it crosses the edge
+ * of a range the kernel describes. Either way it counts as busy. A
+ * request that nested inside a described range (a PCI BAR, the HPET, an
+ * e820 reserved range) rather than at the top of @root is not busy, but
+ * what lives there belongs to somebody.
+ *
+ * - busy with CONFIG_IO_STRICT_DEVMEM: refused, reads included, as
+ *   /dev/mem does (iomem=relaxed cannot be seen from a module and does
+ *   not change this);
+ * - otherwise busy: read-only unless force;
+ * - rw on anything described (busy or not): needs force.
+ *
+ * Nothing here changes the region unless every check passes.
  */
 static int memscope_window_claim(struct memscope_region *r,
-				 const struct memscope_cmd *cmd, bool busy)
+				 const struct memscope_cmd *cmd,
+				 struct resource *res, struct resource *root)
 {
 	const char *verb = cmd->verb == MEMSCOPE_CMD_IO ? "io" : "map";
+	bool force = cmd->opts & MEMSCOPE_OPT_FORCE;
+	bool rw = cmd->opts & MEMSCOPE_OPT_RW;
+	bool busy = !res;
+	bool described = busy || res->parent != root;
+	u64 last = cmd->addr + cmd->size - 1;
 
-	if (cmd->opts & MEMSCOPE_OPT_RW) {
-		if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
-			return memscope_fail(-EPERM,
-					     "%s %s: rw needs CONFIG_MEMSCOPE_WRITE",
-					     verb, r->name);
+	if (busy && IS_ENABLED(CONFIG_IO_STRICT_DEVMEM))
+		return memscope_fail(-EBUSY,
+				     "%s %s: %#llx-%#llx is busy and CONFIG_IO_STRICT_DEVMEM refuses it; bind its device instead",
+				     verb, r->name, cmd->addr, last);
+	if (rw && !IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		return memscope_fail(-EPERM,
+				     "%s %s: rw needs CONFIG_MEMSCOPE_WRITE",
+				     verb, r->name);
+	if (rw && described && !force)
+		return memscope_fail(-EBUSY,
+				     "%s %s: %#llx-%#llx is %s; rw needs force",
+				     verb, r->name, cmd->addr, last,
+				     busy ? "busy (a driver's, or across an edge)" :
+					    "a range the kernel describes");
+
+	if (rw)
 		r->flags |= MEMSCOPE_REGION_RW;
-	}
-	if (cmd->opts & MEMSCOPE_OPT_FORCE) {
-		if (IS_ENABLED(CONFIG_IO_STRICT_DEVMEM))
-			return memscope_fail(-EPERM,
-					     "%s %s: force is refused with CONFIG_IO_STRICT_DEVMEM",
-					     verb, r->name);
-		if (busy)
-			r->flags |= MEMSCOPE_REGION_FORCED;
-	}
-	if (busy) {
+	if (busy)
 		r->flags |= MEMSCOPE_REGION_BUSY;
-		if ((r->flags & MEMSCOPE_REGION_RW) &&
-		    !(r->flags & MEMSCOPE_REGION_FORCED))
-			return memscope_fail(-EBUSY,
-					     "%s %s: %#llx-%#llx is busy (another driver owns it); rw needs force",
-					     verb, r->name, cmd->addr,
-					     cmd->addr + cmd->size - 1);
-	}
+	if (force && described)
+		r->flags |= MEMSCOPE_REGION_FORCED;
 	return 0;
 }
 
@@ -181,10 +233,18 @@ static int memscope_mmio_create(struct memscope_region *r,
 	ret = memscope_check_lockdown("map");
 	if (ret)
 		return ret;
-	if (phys != cmd->addr || phys + (cmd->size - 1) < phys)
+	/*
+	 * iomem_resource ends where the CPU's physical addresses do: beyond
+	 * it ioremap() WARNs, memtype reservation fails, or the page tables
+	 * get reserved bits and the first access oopses.
+	 */
+	if (phys != cmd->addr || cmd->addr > iomem_resource.end ||
+	    cmd->size - 1 > iomem_resource.end - cmd->addr)
 		return memscope_fail(-ERANGE,
-				     "map %s: %#llx is beyond physical addresses",
-				     cmd->name, cmd->addr);
+				     "map %s: %#llx-%#llx is beyond the CPU's physical addresses (up to %#llx)",
+				     cmd->name, cmd->addr,
+				     cmd->addr + cmd->size - 1,
+				     (u64)iomem_resource.end);
 	if (cmd->width == 8 && !IS_ENABLED(CONFIG_64BIT))
 		return memscope_fail(-EINVAL,
 				     "map %s: width 8 needs a 64-bit kernel",
@@ -205,7 +265,7 @@ static int memscope_mmio_create(struct memscope_region *r,
 				     cmd->addr + cmd->size - 1);
 
 	res = request_mem_region(phys, cmd->size, "memscope");
-	ret = memscope_window_claim(r, cmd, !res);
+	ret = memscope_window_claim(r, cmd, res, &iomem_resource);
 	if (ret)
 		goto release_region;
 
@@ -267,7 +327,9 @@ static unsigned long memscope_mmio_pfn(struct memscope_region *r,
 static void memscope_mmio_show_info(struct memscope_region *r,
 				    struct seq_file *m)
 {
-	seq_printf(m, "phys: %#llx-%#llx\n", r->phys, r->phys + r->size - 1);
+	u64 phys = memscope_may_see_phys(m) ? r->phys : 0;
+
+	seq_printf(m, "phys: %#llx-%#llx\n", phys, phys + r->size - 1);
 	seq_printf(m, "virt: %pK\n", (void __force *)r->iomem);
 	seq_printf(m, "mapping: %s\n",
 		   r->flags & MEMSCOPE_REGION_WC ? "ioremap_wc" : "ioremap");
@@ -299,15 +361,24 @@ static int memscope_pio_create(struct memscope_region *r,
 	ret = memscope_check_lockdown("io");
 	if (ret)
 		return ret;
-	if (cmd->addr > IO_SPACE_LIMIT || cmd->size - 1 > IO_SPACE_LIMIT - cmd->addr)
+	if (cmd->addr > ioport_resource.end ||
+	    cmd->size - 1 > ioport_resource.end - cmd->addr)
 		return memscope_fail(-ERANGE,
-				     "io %s: %#llx-%#llx is beyond port space (limit %#lx)",
+				     "io %s: %#llx-%#llx is beyond port space (up to %#llx)",
 				     cmd->name, cmd->addr,
 				     cmd->addr + cmd->size - 1,
-				     (unsigned long)IO_SPACE_LIMIT);
+				     (u64)ioport_resource.end);
+	/*
+	 * lib/iomap.c tells ports from MMIO by the cookie's value, and the
+	 * cookie of port 0 is the one value it calls a bad access (a WARN).
+	 */
+	if (IS_ENABLED(CONFIG_GENERIC_IOMAP) && !cmd->addr)
+		return memscope_fail(-ERANGE,
+				     "io %s: port 0 cannot be reached through ioport_map() on this architecture",
+				     cmd->name);
 
 	res = request_region(cmd->addr, cmd->size, "memscope");
-	ret = memscope_window_claim(r, cmd, !res);
+	ret = memscope_window_claim(r, cmd, res, &ioport_resource);
 	if (ret)
 		goto release_region;
 

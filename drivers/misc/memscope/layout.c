@@ -14,15 +14,17 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
-#include <linux/sort.h>
 #include <linux/vmalloc.h>
 
 #include "memscope.h"
 
+/*
+ * The registry is walked once per section under memscope_lock, in the
+ * order regions were made: no array of them, however many there are.
+ */
 struct memscope_layout {
 	struct seq_file *m;
-	struct memscope_region **regions;
-	unsigned int n;
+	struct list_head *regions;
 };
 
 static const char *memscope_size_str(u64 size, char *buf, size_t len)
@@ -91,38 +93,35 @@ static void memscope_layout_user(struct memscope_layout *l)
 static void memscope_layout_kernel(struct memscope_layout *l)
 {
 	struct seq_file *m = l->m;
+	struct memscope_region *r;
 	char where[24];
-	unsigned int i;
 
 	seq_puts(m, "kernel virtual\n");
 	seq_printf(m, "|  direct map        %pK-%pK\n", (void *)PAGE_OFFSET,
 		   high_memory - 1);
-	for (i = 0; i < l->n; i++) {
-		const void *kva = memscope_region_kva(l->regions[i]);
+	list_for_each_entry(r, l->regions, node) {
+		const void *kva = memscope_region_kva(r);
 
-		if (!memscope_region_is_port(l->regions[i]) &&
-		    virt_addr_valid(kva)) {
+		if (!memscope_region_is_port(r) && virt_addr_valid(kva)) {
 			snprintf(where, sizeof(where), "%pK", kva);
-			memscope_layout_entry(m, l->regions[i], where);
+			memscope_layout_entry(m, r, where);
 		}
 	}
 	seq_printf(m, "|  vmalloc/ioremap   %pK-%pK\n", (void *)VMALLOC_START,
 		   (void *)VMALLOC_END);
-	for (i = 0; i < l->n; i++) {
-		const void *kva = memscope_region_kva(l->regions[i]);
+	list_for_each_entry(r, l->regions, node) {
+		const void *kva = memscope_region_kva(r);
 
-		if (!memscope_region_is_port(l->regions[i]) &&
-		    is_vmalloc_addr(kva)) {
+		if (!memscope_region_is_port(r) && is_vmalloc_addr(kva)) {
 			snprintf(where, sizeof(where), "%pK", kva);
-			memscope_layout_entry(m, l->regions[i], where);
+			memscope_layout_entry(m, r, where);
 		}
 	}
 #ifdef MODULES_VADDR
 	seq_printf(m, "|  modules           %pK-%pK\n", (void *)MODULES_VADDR,
 		   (void *)(MODULES_END - 1));
 #endif
-	for (i = 0; i < l->n; i++) {
-		struct memscope_region *r = l->regions[i];
+	list_for_each_entry(r, l->regions, node) {
 		const void *kva = memscope_region_kva(r);
 
 		if (memscope_region_is_port(r)) {
@@ -139,24 +138,25 @@ static void memscope_layout_kernel(struct memscope_layout *l)
 static int memscope_layout_ram(struct resource *res, void *arg)
 {
 	struct memscope_layout *l = arg;
+	bool show = memscope_may_see_phys(l->m);
 	struct seq_file *m = l->m;
+	struct memscope_region *r;
 	char where[40];
-	unsigned int i;
 
 	seq_printf(m, "|  System RAM        %016llx-%016llx\n",
-		   (u64)res->start, (u64)res->end);
-	for (i = 0; i < l->n; i++) {
-		struct memscope_region *r = l->regions[i];
+		   show ? (u64)res->start : 0, show ? (u64)res->end : 0);
+	list_for_each_entry(r, l->regions, node) {
+		u64 phys = show ? r->phys : 0;
 		unsigned int runs;
 
 		if (r->ops->io || r->phys < res->start || r->phys > res->end)
 			continue;
 		runs = memscope_region_pfn_runs(r, NULL, 0);
 		if (runs == 1)
-			snprintf(where, sizeof(where), "%016llx", r->phys);
+			snprintf(where, sizeof(where), "%016llx", phys);
 		else
 			snprintf(where, sizeof(where), "%016llx (1st of %u runs)",
-				 r->phys, runs);
+				 phys, runs);
 		memscope_layout_entry(m, r, where);
 	}
 	return 0;
@@ -164,8 +164,9 @@ static int memscope_layout_ram(struct resource *res, void *arg)
 
 static void memscope_layout_phys(struct memscope_layout *l)
 {
+	bool show = memscope_may_see_phys(l->m);
 	struct seq_file *m = l->m;
-	unsigned int i;
+	struct memscope_region *r;
 
 	seq_puts(m, "physical memory\n");
 	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM, 0, U64_MAX,
@@ -173,52 +174,39 @@ static void memscope_layout_phys(struct memscope_layout *l)
 	seq_puts(m, "|\nv  the bus: MMIO and port windows\n");
 
 	seq_puts(m, "device windows\n");
-	for (i = 0; i < l->n; i++) {
-		struct memscope_region *r = l->regions[i];
+	list_for_each_entry(r, l->regions, node) {
+		u64 phys = show ? r->phys : 0;
 
 		if (!r->ops->io)
 			continue;
 		if (memscope_region_is_port(r))
 			seq_printf(m, "|  port %04llx-%04llx          %-16s %-8s %s\n",
-				   r->phys, r->phys + r->size - 1, r->name,
+				   phys, phys + r->size - 1, r->name,
 				   r->ops->name,
 				   r->flags & MEMSCOPE_REGION_RW ? "rw" : "ro");
 		else
 			seq_printf(m, "|  mmio %016llx-%016llx  %-16s %-8s %s\n",
-				   r->phys, r->phys + r->size - 1, r->name,
+				   phys, phys + r->size - 1, r->name,
 				   r->ops->name,
 				   r->flags & MEMSCOPE_REGION_RW ? "rw" : "ro");
 	}
 	seq_puts(m, "\n");
 }
 
-static int memscope_layout_cmp(const void *a, const void *b)
-{
-	const struct memscope_region *ra = *(struct memscope_region **)a;
-	const struct memscope_region *rb = *(struct memscope_region **)b;
-
-	if (ra->phys != rb->phys)
-		return ra->phys < rb->phys ? -1 : 1;
-	return strcmp(ra->name, rb->name);
-}
-
 /**
  * memscope_layout_show() - print the address-space picture
  * @m: seq_file to print to
- * @regions: every live region; sorted in place
- * @n: number of regions
+ * @regions: the registry's list of live regions
  *
  * Context: Process context; memscope_lock held; takes the reader's mmap
  * lock.
  * Return: 0.
  */
-int memscope_layout_show(struct seq_file *m, struct memscope_region **regions,
-			 unsigned int n)
+int memscope_layout_show(struct seq_file *m, struct list_head *regions)
 {
-	struct memscope_layout l = { .m = m, .regions = regions, .n = n };
-	unsigned int i, mappings = 0;
-
-	sort(l.regions, l.n, sizeof(*l.regions), memscope_layout_cmp, NULL);
+	struct memscope_layout l = { .m = m, .regions = regions };
+	struct memscope_region *r;
+	unsigned int mappings = 0;
 
 	memscope_layout_user(&l);
 	memscope_layout_kernel(&l);
@@ -226,8 +214,8 @@ int memscope_layout_show(struct seq_file *m, struct memscope_region **regions,
 
 	seq_puts(m, "memscope holds\n");
 	memscope_stats_show(m);
-	for (i = 0; i < l.n; i++)
-		mappings += atomic_read(&l.regions[i]->mappings);
+	list_for_each_entry(r, regions, node)
+		mappings += atomic_read(&r->mappings);
 	seq_printf(m, "|  mappings %u\n", mappings);
 	return 0;
 }

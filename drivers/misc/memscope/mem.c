@@ -6,12 +6,14 @@
  * where it landed: its virtual address, the page frames behind it (as
  * runs of consecutive frames) and whether it is physically contiguous.
  * Sizes are checked before the allocator is called, so an impossible
- * request is refused with a reason instead of a WARN or an OOM.
+ * request is refused with a reason instead of a WARN or an OOM, and the
+ * memory is charged to the memory cgroup of the one who asked for it.
  */
 #include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/poison.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -21,6 +23,8 @@
 
 /* Runs listed in `info` before the rest is only counted. */
 #define MEMSCOPE_INFO_RUNS	16
+/* Distinct object sizes, each a kmem_cache of its own, at once. */
+#define MEMSCOPE_SLAB_CACHES_MAX	16
 
 /**
  * memscope_pfn_run_add() - extend a run of page frames by one frame
@@ -131,14 +135,18 @@ static void memscope_mem_show_layout(struct memscope_region *r,
 				     struct seq_file *m)
 {
 	struct memscope_pfn_run runs[MEMSCOPE_INFO_RUNS];
+	bool show = memscope_may_see_phys(m);
 	unsigned int i, nr;
 
 	seq_printf(m, "virt: %pK\n", r->vaddr);
 	nr = memscope_region_pfn_runs(r, runs, ARRAY_SIZE(runs));
+	/* /proc/iomem's rule: frames are zero to a reader without CAP_SYS_ADMIN. */
+	for (i = 0; !show && i < nr && i < ARRAY_SIZE(runs); i++)
+		runs[i].start = 0;
 	if (nr == 1)
 		seq_printf(m, "phys: %#llx\n",
-			   (u64)PFN_PHYS(runs[0].start) +
-			   offset_in_page(r->vaddr));
+			   show ? (u64)PFN_PHYS(runs[0].start) +
+				  offset_in_page(r->vaddr) : 0);
 	seq_printf(m, "pages: %lu\n", memscope_mem_nr_pages(r));
 	seq_printf(m, "contiguous: %s\n", nr == 1 ? "yes" : "no");
 	seq_printf(m, "runs: %u\n", nr);
@@ -185,11 +193,16 @@ int memscope_linear_write(struct memscope_region *r, u64 off, const void *buf,
 	return 0;
 }
 
-/* kmalloc / kzalloc */
+/*
+ * kmalloc / kzalloc. kmalloc() does not clear what it returns, but the
+ * old contents are somebody else's heap data: memscope fills the object
+ * with POISON_INUSE, the byte slub_debug uses for memory nobody has
+ * written yet, so the lesson stays visible and the data stays private.
+ */
 static int memscope_kmalloc_create(struct memscope_region *r,
 				   const struct memscope_cmd *cmd)
 {
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
 
 	if (cmd->size > KMALLOC_MAX_SIZE)
 		return memscope_fail(-ERANGE,
@@ -203,6 +216,8 @@ static int memscope_kmalloc_create(struct memscope_region *r,
 	if (!r->vaddr)
 		return memscope_fail(-ENOMEM, "alloc %s: kmalloc(%llu) failed",
 				     cmd->name, cmd->size);
+	if (!(gfp & __GFP_ZERO))
+		memset(r->vaddr, POISON_INUSE, cmd->size);
 	r->phys = virt_to_phys(r->vaddr);
 	memscope_stats_add(r->kind, ksize(r->vaddr), 1);
 	return 0;
@@ -217,8 +232,12 @@ static void memscope_kmalloc_destroy(struct memscope_region *r)
 static void memscope_kmalloc_show_info(struct memscope_region *r,
 				       struct seq_file *m)
 {
-	seq_printf(m, "allocator: %s\n",
-		   r->flags & MEMSCOPE_REGION_ZEROED ? "kzalloc" : "kmalloc");
+	bool zeroed = r->flags & MEMSCOPE_REGION_ZEROED;
+
+	seq_printf(m, "allocator: %s\n", zeroed ? "kzalloc" : "kmalloc");
+	/* What a driver would have found there: stale data, shown as poison. */
+	if (!zeroed)
+		seq_printf(m, "poison: %#x\n", POISON_INUSE);
 	seq_printf(m, "real-size: %zu\n", ksize(r->vaddr));
 	memscope_mem_show_layout(r, m);
 }
@@ -237,7 +256,9 @@ EXPORT_SYMBOL_IF_KUNIT(memscope_kmalloc_backend);
 /*
  * vmalloc / vzalloc: both through vmalloc_user(), which zeroes the area
  * and marks it VM_USERMAP so that remap_vmalloc_range() may map it.
- * vmalloc has no __GFP_NOWARN: cap the size at a quarter of RAM first.
+ * vmalloc_user() takes no gfp flags: no __GFP_NOWARN and no memcg
+ * charge, so besides max_kind_bytes the size is capped at a quarter of
+ * RAM, whatever the module parameter says.
  */
 static int memscope_vmalloc_create(struct memscope_region *r,
 				   const struct memscope_cmd *cmd)
@@ -306,7 +327,8 @@ static int memscope_pages_create(struct memscope_region *r,
 				     cmd->name, MAX_PAGE_ORDER,
 				     PAGE_SIZE << MAX_PAGE_ORDER);
 	order = get_order(cmd->size);
-	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN,
+			   order);
 	if (!page)
 		return memscope_fail(-ENOMEM, "alloc %s: alloc_pages(order %u) failed",
 				     cmd->name, order);
@@ -408,6 +430,7 @@ static DEFINE_MUTEX(memscope_slab_lock);
 static struct memscope_slab_cache *memscope_slab_get(unsigned int size)
 {
 	struct memscope_slab_cache *c;
+	unsigned int n = 0;
 
 	guard(mutex)(&memscope_slab_lock);
 	list_for_each_entry(c, &memscope_slab_caches, node) {
@@ -415,7 +438,10 @@ static struct memscope_slab_cache *memscope_slab_get(unsigned int size)
 			c->objects++;
 			return c;
 		}
+		n++;
 	}
+	if (n >= MEMSCOPE_SLAB_CACHES_MAX)
+		return ERR_PTR(-ENOSPC);
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return NULL;
@@ -451,10 +477,15 @@ static int memscope_slab_create(struct memscope_region *r,
 				     "alloc %s: slab objects are at most %lu bytes",
 				     cmd->name, KMALLOC_MAX_CACHE_SIZE);
 	c = memscope_slab_get(cmd->size);
+	if (IS_ERR(c))
+		return memscope_fail(PTR_ERR(c),
+				     "alloc %s: %d slab object sizes are in use; free one first",
+				     cmd->name, MEMSCOPE_SLAB_CACHES_MAX);
 	if (!c)
 		return memscope_fail(-ENOMEM, "alloc %s: cannot create a cache",
 				     cmd->name);
-	r->vaddr = kmem_cache_zalloc(c->cache, GFP_KERNEL | __GFP_NOWARN);
+	r->vaddr = kmem_cache_zalloc(c->cache,
+				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!r->vaddr) {
 		memscope_slab_put(c);
 		return memscope_fail(-ENOMEM, "alloc %s: kmem_cache_alloc failed",

@@ -111,6 +111,11 @@ struct memscope_region;
  * @write: copy @len bytes from @buf to @off
  * @reg_read: exactly one access of the region's width at @off
  * @reg_write: exactly one write of the region's width at @off
+ * @begin: make the device ready for accesses (power, decoding); called
+ *	after every check of an access and before the taint of a write
+ * @end: undo @begin
+ * @free_check: refuse a user's free while the region cannot go (a
+ *	streaming buffer the device owns); called under the region's lock
  * @mmap: prepare @vma (page protection); kinds whose pages are refcounted
  *	(vmalloc) may fill it here
  * @pfn: the page frame behind page @pgoff of the region, inserted at
@@ -119,8 +124,8 @@ struct memscope_region;
  * @show_info: print kind-specific `key: value` lines
  *
  * The core checks bounds, alignment, permissions and lockdown before it
- * calls @read, @write, @reg_read, @reg_write or @mmap, and holds a
- * reference on the region throughout.
+ * calls @begin, then @read, @write, @reg_read, @reg_write or @mmap, and
+ * holds a reference on the region throughout.
  */
 struct memscope_backend {
 	const char *name;
@@ -133,6 +138,9 @@ struct memscope_backend {
 		     size_t len);
 	int (*reg_read)(struct memscope_region *r, u64 off, u64 *val);
 	int (*reg_write)(struct memscope_region *r, u64 off, u64 val);
+	int (*begin)(struct memscope_region *r);
+	void (*end)(struct memscope_region *r);
+	int (*free_check)(struct memscope_region *r);
 	int (*mmap)(struct memscope_region *r, struct vm_area_struct *vma);
 	unsigned long (*pfn)(struct memscope_region *r, unsigned long pgoff);
 	const char *mmap_refusal;
@@ -191,6 +199,7 @@ struct memscope_region {
  * @mask_bits: the DMA mask the user stated (default 32)
  * @buffers: live DMA buffers
  * @master: bus mastering has been enabled
+ * @skipped: why BARs or resources were left out, one line each
  */
 struct memscope_device {
 	struct list_head node;
@@ -199,6 +208,7 @@ struct memscope_device {
 	unsigned int mask_bits;
 	unsigned int buffers;
 	bool master;
+	char skipped[256];
 };
 
 extern const char *const memscope_kind_names[MEMSCOPE_NR_KINDS];
@@ -213,7 +223,13 @@ bool memscope_name_valid(const char *name);
 /* core.c */
 __printf(2, 3) int memscope_fail(int err, const char *fmt, ...);
 bool memscope_locked_down(void);
+bool memscope_locked_down_kcore(void);
 int memscope_check_lockdown(const char *what);
+bool memscope_may_see_phys(struct seq_file *m);
+int memscope_command_copy(const char *what, char *text, size_t size,
+			  const char __user *ubuf, size_t count,
+			  bool *unterminated);
+int memscope_limits_check(const struct memscope_cmd *cmd);
 int memscope_open_check(struct file *file);
 const struct memscope_backend *memscope_backend_get(enum memscope_kind kind);
 struct memscope_region *memscope_region_alloc(void);
@@ -231,6 +247,12 @@ struct dentry *memscope_debugfs_root(void);
 
 /* io.c */
 extern const struct memscope_backend memscope_mmio_backend;
+int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val);
+int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val);
+int memscope_io_read(struct memscope_region *r, u64 off, void *buf,
+		     size_t len);
+int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
+		      size_t len);
 extern const struct memscope_backend memscope_pio_backend;
 
 /* mem.c */
@@ -266,6 +288,7 @@ unsigned int memscope_region_pfn_runs(struct memscope_region *r,
 extern struct mutex memscope_dev_lock;
 struct memscope_device *memscope_device_find(const char *name);
 void memscope_device_set_master(struct memscope_device *md);
+void memscope_device_stop_master(struct memscope_device *md);
 int memscope_devices_init(void);
 void memscope_devices_exit(void);
 
@@ -288,11 +311,15 @@ int memscope_reg_write(struct memscope_region *r, u64 off, u64 val);
  * @r: the region
  * @cached: index of the register whose value @value holds, or -1
  * @value: the last value read
+ * @read_lock: makes a read's position check and the read one step
+ * @unterminated: a `regs` write without a newline was seen
  */
 struct memscope_regs_iter {
 	struct memscope_region *r;
 	loff_t cached;
 	u64 value;
+	struct mutex read_lock;	/* see memscope_regs_read_iter() */
+	bool unterminated;
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -304,7 +331,6 @@ void memscope_flags_show(struct seq_file *m, struct memscope_region *r);
 struct memscope_region *memscope_vma_region(struct vm_area_struct *vma);
 
 /* layout.c */
-int memscope_layout_show(struct seq_file *m, struct memscope_region **regions,
-			 unsigned int n);
+int memscope_layout_show(struct seq_file *m, struct list_head *regions);
 
 #endif /* _MEMSCOPE_H */

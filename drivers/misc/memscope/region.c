@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -97,11 +98,11 @@ static int memscope_file_release(struct inode *inode, struct file *file)
 
 /*
  * The one gate every device write passes: built in, allowed by lockdown,
- * and asked for when the window was created. The first one taints.
+ * and asked for when the window was created. It changes nothing: the
+ * taint comes later, once every other check has passed too.
  */
 static int memscope_device_write_check(struct memscope_region *r)
 {
-	static bool warned;
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
@@ -114,6 +115,16 @@ static int memscope_device_write_check(struct memscope_region *r)
 	if (!(r->flags & MEMSCOPE_REGION_RW))
 		return memscope_fail(-EPERM, "%s: read-only (map it with rw)",
 				     r->name);
+	return 0;
+}
+
+/*
+ * A device write is about to happen: taint the kernel, as regmap's debugfs
+ * does, and say once which region did it. Never called before a refusal.
+ */
+static void memscope_device_write_taint(struct memscope_region *r)
+{
+	static bool warned;
 
 	if (!warned) {
 		warned = true;
@@ -121,7 +132,18 @@ static int memscope_device_write_check(struct memscope_region *r)
 			r->name);
 	}
 	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
-	return 0;
+}
+
+/* Make the device ready for accesses (a BAR: powered and decoding). */
+static int memscope_access_begin(struct memscope_region *r)
+{
+	return r->ops->begin ? r->ops->begin(r) : 0;
+}
+
+static void memscope_access_end(struct memscope_region *r)
+{
+	if (r->ops->end)
+		r->ops->end(r);
 }
 
 /* Checks shared by `regs` and `data` for one access at @off. */
@@ -198,13 +220,18 @@ static const struct file_operations memscope_info_fops = {
  *
  * Context: Process context.
  * Return: 0, -EINVAL for a misaligned or out-of-range offset (recorded),
- * or the backend's error.
+ * -EIO if the device cannot answer, or the backend's error.
  */
 int memscope_reg_read(struct memscope_region *r, u64 off, u64 *val)
 {
-	int ret = memscope_check_offset(r, off, r->width);
+	int ret = memscope_check_offset(r, off, r->width) ?:
+		  memscope_access_begin(r);
 
-	return ret ?: r->ops->reg_read(r, off, val);
+	if (ret)
+		return ret;
+	ret = r->ops->reg_read(r, off, val);
+	memscope_access_end(r);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_reg_read);
 
@@ -218,7 +245,8 @@ EXPORT_SYMBOL_IF_KUNIT(memscope_reg_read);
  *
  * Context: Process context.
  * Return: 0, -EINVAL for a bad offset, -ERANGE for a value that does not
- * fit, -EPERM when writes are not allowed, or the backend's error.
+ * fit, -EPERM when writes are not allowed, -EIO if the device cannot
+ * answer, or the backend's error.
  */
 int memscope_reg_write(struct memscope_region *r, u64 off, u64 val)
 {
@@ -231,8 +259,13 @@ int memscope_reg_write(struct memscope_region *r, u64 off, u64 val)
 	if (width < 8 && val >> (width * 8))
 		return memscope_fail(-ERANGE, "%s: %#llx does not fit in %u bytes",
 				     r->name, val, width);
-	ret = memscope_device_write_check(r);
-	return ret ?: r->ops->reg_write(r, off, val);
+	ret = memscope_device_write_check(r) ?: memscope_access_begin(r);
+	if (ret)
+		return ret;
+	memscope_device_write_taint(r);
+	ret = r->ops->reg_write(r, off, val);
+	memscope_access_end(r);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_reg_write);
 
@@ -284,6 +317,26 @@ VISIBLE_IF_KUNIT int memscope_regs_show(struct seq_file *m, void *v)
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_regs_show);
 
+/*
+ * seq_file serves a read at any position by producing, and here reading,
+ * every earlier line first. nonseekable_open() stops lseek() and pread(),
+ * but not io_uring's reads at an explicit offset: refuse every read that
+ * is neither a fresh start nor where the previous one ended.
+ */
+static ssize_t memscope_regs_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct seq_file *m = iocb->ki_filp->private_data;
+	struct memscope_regs_iter *it = m->private;
+
+	/* it->read_lock: no other reader moves read_pos in between. */
+	guard(mutex)(&it->read_lock);
+	if (iocb->ki_pos && iocb->ki_pos != m->read_pos)
+		return memscope_fail(-ESPIPE,
+				     "%s: regs is read in order from the start",
+				     it->r->name);
+	return seq_read_iter(iocb, to);
+}
+
 static const struct seq_operations memscope_regs_sops = {
 	.start = memscope_regs_start,
 	.next = memscope_regs_next,
@@ -307,6 +360,7 @@ static int memscope_regs_open(struct inode *inode, struct file *file)
 	}
 	it->r = r;
 	it->cached = -1;
+	mutex_init(&it->read_lock);
 	/*
 	 * No seeking: seq_file would replay every earlier line, reading
 	 * registers nobody asked for. Dumps are read from the start.
@@ -319,6 +373,7 @@ static int memscope_regs_release(struct inode *inode, struct file *file)
 	struct memscope_regs_iter *it = ((struct seq_file *)file->private_data)->private;
 	struct memscope_region *r = it->r;
 
+	mutex_destroy(&it->read_lock);
 	seq_release_private(inode, file);
 	memscope_file_close(r);
 	return 0;
@@ -336,12 +391,10 @@ static ssize_t memscope_regs_write(struct file *file, const char __user *ubuf,
 	u64 off, val;
 	int ret;
 
-	if (count >= sizeof(text))
-		return memscope_fail(-EINVAL, "%s: regs: want 'OFFSET VALUE'",
-				     r->name);
-	if (copy_from_user(text, ubuf, count))
-		return -EFAULT;
-	text[count] = '\0';
+	ret = memscope_command_copy(r->name, text, sizeof(text), ubuf, count,
+				    &it->unterminated);
+	if (ret)
+		return ret;
 
 	off_tok = strsep(&cur, " \t");
 	val_tok = cur ? strim(cur) : NULL;
@@ -359,7 +412,7 @@ static ssize_t memscope_regs_write(struct file *file, const char __user *ubuf,
 static const struct file_operations memscope_regs_fops = {
 	.owner = THIS_MODULE,
 	.open = memscope_regs_open,
-	.read = seq_read,
+	.read_iter = memscope_regs_read_iter,
 	.write = memscope_regs_write,
 	.release = memscope_regs_release,
 };
@@ -374,9 +427,8 @@ static int memscope_data_open(struct inode *inode, struct file *file)
 	struct dentry *dentry = file->f_path.dentry;
 	int ret;
 
-	ret = debugfs_file_get(dentry);
-	if (ret)
-		return ret;
+	if (debugfs_file_get(dentry))
+		return -ENODEV;
 	ret = memscope_file_open(inode, file);
 	debugfs_file_put(dentry);
 	return ret;
@@ -410,19 +462,43 @@ static int memscope_data_chunk(struct file *file, u64 off, void *buf,
 	struct dentry *dentry = file->f_path.dentry;
 	int ret;
 
-	ret = debugfs_file_get(dentry);
-	if (ret)
-		return ret;
-	if (!write)
-		ret = r->ops->read(r, off, buf, n);
+	/* A removed file: the region was freed with its device. */
+	if (debugfs_file_get(dentry))
+		return memscope_fail(-ENODEV, "%s: the region is gone",
+				     r->name);
+	if (!write && !r->ops->io && memscope_locked_down_kcore())
+		ret = memscope_fail(-EPERM,
+				    "%s: kernel memory is unreadable under confidentiality lockdown",
+				    r->name);
+	else if (!write)
+		ret = 0;
 	else if (r->ops->io)
-		ret = memscope_device_write_check(r) ?:
-		      r->ops->write(r, off, buf, n);
+		ret = memscope_device_write_check(r);
 	else
-		ret = memscope_check_lockdown(r->name) ?:
-		      r->ops->write(r, off, buf, n);
+		ret = memscope_check_lockdown(r->name);
+	if (!ret)
+		ret = memscope_access_begin(r);
+	if (ret)
+		goto put;
+	if (write && r->ops->io)
+		memscope_device_write_taint(r);
+	if (write)
+		ret = r->ops->write(r, off, buf, n);
+	else
+		ret = r->ops->read(r, off, buf, n);
+	memscope_access_end(r);
+put:
 	debugfs_file_put(dentry);
 	return ret;
+}
+
+/* Long transfers can be interrupted and do not hog the CPU. */
+static int memscope_data_yield(void)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return 0;
 }
 
 static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
@@ -455,7 +531,9 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		}
 		done += n;
 		*ppos += n;
-		cond_resched();
+		ret = memscope_data_yield();
+		if (ret)
+			break;
 	}
 	kfree(buf);
 	return done ? done : ret;
@@ -470,14 +548,12 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 	int ret;
 
 	ret = memscope_data_check(r, *ppos, count);
-	if (ret)
+	if (ret || !count)
 		return ret;
 	if (*ppos >= r->size)
 		return memscope_fail(-ENOSPC, "%s: write at %#llx is past the end",
 				     r->name, (u64)*ppos);
 	count = min_t(u64, count, r->size - *ppos);
-	if (!count)
-		return 0;
 
 	buf = kmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
 	if (!buf)
@@ -494,7 +570,9 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 			break;
 		done += n;
 		*ppos += n;
-		cond_resched();
+		ret = memscope_data_yield();
+		if (ret)
+			break;
 	}
 	kfree(buf);
 	return done ? done : ret;
@@ -531,14 +609,16 @@ static void memscope_vm_close(struct vm_area_struct *vma)
  * ->mmap() runs before the VMA is linked into the file's mapping, so
  * entries filled there could escape the zap of a concurrent teardown and
  * keep pointing at freed memory (vfio-pci inserts at fault time too).
- * Once the region is dead every fault is SIGBUS.
+ * Once the region is dead, or kernel lockdown forbids device memory,
+ * every fault is SIGBUS.
  */
 static vm_fault_t memscope_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct memscope_region *r = vma->vm_private_data;
 
-	if (!r->ops->pfn)
+	/* Lockdown raised after mmap() reaches pages not yet touched. */
+	if (!r->ops->pfn || memscope_locked_down())
 		return VM_FAULT_SIGBUS;
 	guard(mutex)(&r->lock);
 	if (r->dead || vmf->pgoff >= DIV_ROUND_UP(r->size, PAGE_SIZE))
@@ -594,21 +674,24 @@ static int memscope_data_mmap_locked(struct memscope_region *r,
 	if (r->ops->pfn && !(vma->vm_flags & VM_MAYSHARE))
 		return memscope_fail(-EINVAL, "%s: mmap: MAP_SHARED only",
 				     r->name);
-	if (r->ops->io) {
-		/* A read-only mapping stays read-only: no mprotect() later. */
-		if (vma->vm_flags & VM_WRITE) {
-			ret = memscope_device_write_check(r);
-			if (ret)
-				return ret;
-		} else {
-			vm_flags_clear(vma, VM_MAYWRITE);
-		}
+	if (r->ops->io && (vma->vm_flags & VM_WRITE)) {
+		ret = memscope_device_write_check(r);
+		if (ret)
+			return ret;
 	}
-
 	if (r->ops->mmap) {
 		ret = r->ops->mmap(r, vma);
 		if (ret)
 			return ret;
+	}
+
+	/* Every check has passed: from here on the mmap cannot fail. */
+	if (r->ops->io) {
+		/* A read-only mapping stays read-only: no mprotect() later. */
+		if (vma->vm_flags & VM_WRITE)
+			memscope_device_write_taint(r);
+		else
+			vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	if (r->ops->pfn)
 		vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
@@ -627,9 +710,9 @@ static int memscope_data_mmap(struct file *file, struct vm_area_struct *vma)
 	struct dentry *dentry = file->f_path.dentry;
 	int ret;
 
-	ret = debugfs_file_get(dentry);
-	if (ret)
-		return ret;
+	if (debugfs_file_get(dentry))
+		return memscope_fail(-ENODEV, "%s: the region is gone",
+				     r->name);
 	scoped_guard(mutex, &r->lock)
 		ret = memscope_data_mmap_locked(r, vma);
 	debugfs_file_put(dentry);

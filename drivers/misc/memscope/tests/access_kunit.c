@@ -106,7 +106,8 @@ static struct memscope_region *fake_region(struct kunit *test,
 	char text[96];
 
 	KUNIT_ASSERT_EQ(test, fake_register(), 0);
-	snprintf(text, sizeof(text), "map fake %#lx %#x %s", FAKE_BASE,
+	/* The fake range is a resource the kernel describes: rw needs force. */
+	snprintf(text, sizeof(text), "map fake %#lx %#x %s force", FAKE_BASE,
 		 FAKE_SIZE, opts);
 	memset(&fake, 0, sizeof(fake));
 	return memscope_kunit_region(test, "fake", text);
@@ -235,6 +236,12 @@ static void memscope_access_lockdown_test(struct kunit *test)
 	kunit_deactivate_static_stub(test, memscope_locked_down);
 	KUNIT_EXPECT_EQ(test, memscope_reg_write(r, 0, 1), 0);
 	KUNIT_EXPECT_EQ(test, fake.n, 1);
+
+	/* What only reduces exposure stays allowed under lockdown: free. */
+	kunit_activate_static_stub(test, memscope_locked_down,
+				   memscope_kunit_locked);
+	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, "free fake"), 0);
+	KUNIT_EXPECT_NULL(test, memscope_region_find("fake"));
 }
 #else
 static void memscope_access_no_fake(struct kunit *test)
@@ -257,7 +264,8 @@ static struct memscope_region *edu_region(struct kunit *test)
 	struct pci_dev *pdev = memscope_kunit_edu(test);
 	char text[96];
 
-	snprintf(text, sizeof(text), "map kunit-edu %#llx 0x100 rw",
+	/* edu's BAR is described in /proc/iomem: rw needs force. */
+	snprintf(text, sizeof(text), "map kunit-edu %#llx 0x100 rw force",
 		 (u64)pci_resource_start(pdev, 0));
 	return memscope_kunit_region(test, "kunit-edu", text);
 }
