@@ -51,7 +51,7 @@ run cat control
 
 say "edu's registers through an mmio window (ioremap), 4 bytes at a time"
 BAR0=$(edu_bar0)
-run "echo map edu $BAR0 0x100 rw > control"
+run "echo map edu $BAR0 0x100 rw force > control"
 run "grep -E '^(kind|phys|virt|width|flags):' edu/info"
 run "head -n 3 edu/regs"
 t_eq "tour: edu ID register reads 0x010000ed" "00000000: 010000ed" "$(head -n 1 edu/regs)"

@@ -75,8 +75,11 @@ w_edu() {
 	t_eq "edu: memory decoding is on (PCI_COMMAND bit 1)" 2 \
 		"$((0x${cmd:-0} & 2))"
 
-	t_check "map edu $bar0 0x100 rw" ok_wr "$C" "map edu $bar0 0x100 rw" ||
-		return
+	# edu's BAR is a resource the kernel describes: rw needs force.
+	refuse "map rw over a described range (a PCI BAR) without force" \
+		EBUSY wr "$C" "map edu $bar0 0x100 rw"
+	t_check "map edu $bar0 0x100 rw force" \
+		ok_wr "$C" "map edu $bar0 0x100 rw force" || return
 	R=$M/edu
 	t_eq "edu/regs first line is the edu ID" "00000000: 010000ed" \
 		"$(head -n 1 "$R/regs")"
@@ -103,7 +106,7 @@ w_edu() {
 		"$(grep '^00000008: ' "$R/regs")"
 
 	t_eq "regions lists edu as mmio with its size and address" \
-		"edu mmio 0x100 $bar0 rw" "$(grep '^edu ' "$M/regions")"
+		"edu mmio 0x100 $bar0 rw,forced" "$(grep '^edu ' "$M/regions")"
 	info=$(cat "$R/info")
 	t_match "edu/info: kind mmio" '^kind: mmio$' "$info"
 	t_match "edu/info: phys is the window" \

@@ -127,8 +127,8 @@ if [ -n "$edu" ]; then
 	fi
 fi
 t_check "fixture: edu (1234:11e8) and its BAR0 found" [ -n "$bar0" ] &&
-	t_check "fixture: map bedu $bar0 0x100 rw" \
-		ok_wr "$C" "map bedu $bar0 0x100 rw"
+	t_check "fixture: map bedu $bar0 0x100 rw force" \
+		ok_wr "$C" "map bedu $bar0 0x100 rw force"
 t_check "fixture: io bcom 0x2f8 8 rw" ok_wr "$C" "io bcom 0x2f8 8 rw"
 t_check "fixture: map bro 0xfed00000 0x400 (read-only)" \
 	ok_wr "$C" "map bro 0xfed00000 0x400"
@@ -169,7 +169,7 @@ control    | w        | map                                         | EINVAL | m
 control    | w        | map x 0xfed00000                            | EINVAL | map without a size
 control    | w        | map x\x01 0xfed00000 0x400                  | EINVAL | control character
 control    | w        | map x 0xfed00000 0x400 rw wc force width=4 a b | EINVAL | ten words
-control    | w        | @pad:256:map long 0xfed00000 0x400          | EINVAL | command of 256 bytes (max 255) | longer than 255
+control    | w        | @pad:256:map long 0xfed00000 0x400          | EINVAL | command of 256 bytes (max 255) | 1 to 255 bytes
 # --- control: names
 control    | w        | map X 0xfed00000 0x400                      | EINVAL | upper-case name
 control    | w        | map a.b 0xfed00000 0x400                    | EINVAL | '.' in a name
@@ -220,6 +220,20 @@ control    | w        | free bedu now                               | EINVAL | t
 control    | w        | sync bedu cpu                               | EINVAL | sync of a region that is not a stream buffer
 control    | w        | sync nosuch cpu                             | ENOENT | sync of a missing region
 control    | w        | sync bedu gpu                               | EINVAL | sync to neither cpu nor device
+# --- control: one write(2) is one complete command
+control    | w        | free nosuch\0free bro                       | EINVAL | a NUL byte cuts nothing short | NUL byte
+control    | w        | free nosuch\nfree bro                       | EINVAL | two commands in one write | more than one line
+control    | w        | free nosuch\n\n                             | EINVAL | a second, empty line | more than one line
+# --- control: windows beyond the CPU's physical addresses, port 0
+control    | w        | map top 0xfffffffffffff000 0x1000           | ERANGE | the last page below 2^64 | beyond the CPU
+control    | w        | map top 0x10000000000000 0x1000             | ERANGE | at 2^52 | beyond the CPU
+control    | w        | io p0 0 1                                   | ERANGE | port 0: its ioport_map cookie is a bad access | port 0
+control    | w        | io p0 0 8                                   | ERANGE | ports 0-7 | port 0
+# --- control: /dev/mem's policy and the limits
+control    | w        | map hw 0xfed00000 0x400 rw                  | EBUSY  | rw on the HPET (described, busy with bro) without force | rw needs force
+control    | w        | map big 0x100000000 1G                      | E2BIG  | a window over max_window without force | max_window
+control    | w        | alloc big vmalloc 1G                        | ENOSPC | over max_kind_bytes | max_kind_bytes
+control    | w        | alloc big kmalloc 1G                        | ENOSPC | over max_kind_bytes, before kmalloc's own cap | max_kind_bytes
 # --- control: devices (0000:00:00.0, the host bridge, is never bound)
 control    | w        | dmamask 0000:00:00.0 32                     | ENODEV | dmamask of a device not bound to memscope | no such device bound
 control    | w        | dmamask 0000:00:00.0 7                      | ERANGE | mask below 8 bits
@@ -247,10 +261,12 @@ bedu/regs  | w        | 0x4 0x10000000000000000                     | ERANGE | v
 bedu/regs  | w        | 0x2 0x1                                     | EINVAL | misaligned offset
 bedu/regs  | w        | 0x100 0x1                                   | EINVAL | offset at the end
 bedu/regs  | w        | 0xfffffffffffffffc 0x1                      | EINVAL | offset far past the end
-bedu/regs  | w        | @pad:64:0x4 0x1                             | EINVAL | line of 64 bytes | OFFSET VALUE
+bedu/regs  | w        | @pad:64:0x4 0x1                             | EINVAL | line of 64 bytes | 1 to 63 bytes
 bcom/regs  | w        | 0x7 0x100                                   | ERANGE | value wider than width 1 | does not fit in 1 bytes
 bcom/regs  | w        | 0x8 0x1                                     | EINVAL | past the end of 8 ports
 bro/regs   | w        | 0x0 0x0                                     | EPERM  | write to a read-only window | read-only
+bedu/regs  | w        | 0x4 0x1\0                                   | EINVAL | a NUL byte in a regs line | NUL byte
+bedu/regs  | w        | 0x4 0x1\n0x8 0x2                            | EINVAL | two regs lines in one write | more than one line
 # --- width
 bedu/width | w        | 3                                           | EINVAL | width 3
 bedu/width | w        | 16                                          | EINVAL | width 16
@@ -272,6 +288,47 @@ bcom/data  | mmap     | 8                                           | ENODEV | m
 bedu/data  | mmap-rw  | 16                                          | EINVAL | mmap of a window that is not page aligned | page-aligned
 EOF
 t_diag "15-bad-input: $rows table rows"
+
+# A window straddling the CPU's physical address limit (MAXPHYADDR): its
+# second page would oops on the first read; refused like any range
+# beyond iomem_resource.
+bits=$(sed -n 's/.*address sizes[^0-9]*\([0-9]*\) bits physical.*/\1/p' /proc/cpuinfo | head -n 1)
+if [ -n "$bits" ]; then
+	edge=$(printf '0x%x' $(((1 << bits) - 4096)))
+	bad "map edge $edge 0x2000 straddling ${bits}-bit MAXPHYADDR -> ERANGE" \
+		ERANGE 'beyond the CPU' wr "$C" "map edge $edge 0x2000"
+else
+	t_fail "address sizes in /proc/cpuinfo" "$(grep -m1 'address sizes' /proc/cpuinfo)"
+fi
+
+# A command split over two write(2) calls never runs in pieces: after a
+# write without a newline the descriptor refuses the rest of the stream,
+# whether the first piece was accepted or not.
+exec 3>"$C"
+printf 'free nosuch' >&3 2>/dev/null
+bad "control: a write continuing one without a newline -> EINVAL" EINVAL \
+	'continues one without a newline' sh -c 'printf " bro\n" >&3'
+exec 3>&-
+exec 3>"$M/bedu/regs"
+printf '0x4 0x1' >&3
+bad "regs: a value split over two writes -> EINVAL" EINVAL \
+	'continues one without a newline' sh -c 'printf "234\n" >&3'
+exec 3>&-
+
+# regs is read once, in order: a read at another offset (io_uring's
+# explicit offsets get past nonseekable_open) is ESPIPE, not a replay.
+if command -v uring-read >/dev/null; then
+	bad "regs: an io_uring read at offset 40 of a fresh open -> ESPIPE" \
+		ESPIPE 'in order from the start' uring-read "$M/bedu/regs" 40 64
+	t_match "regs: an io_uring read at offset 0 works" '^00000000: 010000ed' \
+		"$(uring-read "$M/bedu/regs" 0 64)"
+else
+	t_fail "uring-read helper is in the initramfs"
+fi
+
+# data: a zero-length write at the end is 0, not ENOSPC.
+t_eq "data: a zero-length pwrite at the end returns 0" OK \
+	"$(wr -o 0x100 -x "$M/bedu/data" '')"
 
 # State-dependent refusals, same rules.
 exec 3<"$M/bedu/info"

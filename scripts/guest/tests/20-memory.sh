@@ -104,6 +104,51 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 
+# kmalloc does not clear memory, but memscope never shows old heap data:
+# never-written bytes read as POISON_INUSE (0x5a), kzalloc's as zeroes.
+t_check "alloc kp kmalloc 256" wr $M/control "alloc kp kmalloc 256"
+t_eq "kmalloc: never-written bytes read as 0x5a, not old heap data" \
+	"$(awk 'BEGIN { for (i = 0; i < 256; i++) printf "5a" }')" \
+	"$(rd -n 256 $M/kp/data)"
+t_match "kmalloc: info names the poison" '^poison: 0x5a$' "$(cat $M/kp/info)"
+wr $M/control "free kp" >/dev/null
+
+# Limits (module parameters), checked before anything is allocated.
+P=/sys/module/memscope/parameters
+budget=$(cat $P/max_kind_bytes)
+t_match "max_kind_bytes defaults to a sixteenth of RAM" '^[1-9][0-9]+$' "$budget"
+t_errno "a vmalloc region over max_kind_bytes is ENOSPC" ENOSPC \
+	wr $M/control "alloc big vmalloc $((budget + 4096))"
+t_match "last_error names the limit" 'max_kind_bytes' "$(cat $M/last_error)"
+t_errno "pages over max_kind_bytes is ENOSPC too" ENOSPC \
+	wr $M/control "alloc big pages $((budget + 4096))"
+t_errno "a window over max_window without force is E2BIG" E2BIG \
+	wr $M/control "map big 0x100000000 1G"
+t_eq "nothing was created by the refusals" "" "$(grep '^big ' $M/regions)"
+n=$(grep -vc ' bar ' $M/regions)
+old=$(cat $P/max_regions)
+echo "$n" >$P/max_regions
+t_errno "max_regions ($n) reached: the next region is ENOSPC" ENOSPC \
+	wr $M/control "alloc one kmalloc 64"
+echo "$old" >$P/max_regions
+t_check "with max_regions restored the region can be made" \
+	wr $M/control "alloc one kmalloc 64"
+wr $M/control "free one" >/dev/null
+i=0
+while [ $i -lt 16 ]; do
+	wr $M/control "alloc sl$i slab $((200 + i * 8))" >/dev/null ||
+		t_fail "alloc sl$i slab $((200 + i * 8))"
+	i=$((i + 1))
+done
+t_errno "a 17th distinct slab size is ENOSPC" ENOSPC \
+	wr $M/control "alloc sl16 slab 400"
+t_check "an existing size still works" wr $M/control "alloc sl16 slab 200"
+i=0
+while [ $i -le 16 ]; do
+	wr $M/control "free sl$i" >/dev/null
+	i=$((i + 1))
+done
+
 for r in m-kmalloc m-kzalloc m-vzalloc m-pages m-slab; do
 	wr $M/control "free $r" >/dev/null || t_fail "free $r"
 done

@@ -111,7 +111,19 @@ t_eq "s2 holds s1's bytes after the syncs" "$pat" "$(rd -n $XFER $M/s2/data)"
 t_errno "a stream buffer cannot be mapped" ENODEV mmap-peek $M/s2/data 0 4096
 t_errno "sync of a coherent buffer is EINVAL" EINVAL wr $M/control "sync c1 cpu"
 
+# Freeing: never what the device owns, and never with mastering left on.
+t_match "devices/$DEV/info: INTx is disabled" '^interrupts: none' \
+	"$(cat $M/devices/$DEV/info)"
+t_errno "free of a stream buffer the device owns is EBUSY" EBUSY \
+	wr $M/control "free s1"
+t_match "last_error: sync it for the CPU first" 'sync s1 cpu first' \
+	"$(cat $M/last_error)"
+t_check "free c2 (a coherent buffer)" wr $M/control "free c2"
+t_match "bus mastering is cleared before a buffer is freed" \
+	'^bus-master: no$' "$(cat $M/devices/$DEV/info)"
+
 # Unbind while c1 is mapped: the next touch is SIGBUS, not stale memory.
+exec 4<$M/c1/data
 rm -f /tmp/go30 && mkfifo /tmp/go30
 mmap-peek $M/c1/data 0 4096 hold /tmp/go30 >/tmp/peek30.out 2>&1 &
 peek=$!
@@ -128,6 +140,10 @@ else
 	kill $peek 2>/dev/null
 	echo $DEV >/sys/bus/pci/drivers/memscope/unbind
 fi
+out=$(dd bs=16 count=1 <&4 2>&1 >/dev/null)
+t_eq "data read of a region torn down with its device is ENODEV" ENODEV \
+	"$(t_errname "$out")"
+exec 4<&-
 t_eq "unbind freed every region of the device" "" \
 	"$(grep -E "^($B|c1|c2|s1|s2) " $M/regions)"
 t_check "devices/$DEV is gone" sh -c "[ ! -e $M/devices/$DEV ]"

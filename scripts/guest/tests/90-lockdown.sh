@@ -40,14 +40,24 @@ bar0=$(printf '0x%x' $((start)))
 [ "$(cat "$edu/enable")" = 1 ] || echo 1 >"$edu/enable"
 
 # Before lockdown: an rw window, and descriptors on its files.
-t_check "map lk $bar0 0x100 rw" ok_wr "$C" "map lk $bar0 0x100 rw" ||
+t_check "map lk $bar0 0x100 rw force" ok_wr "$C" "map lk $bar0 0x100 rw force" ||
 	return 0
+t_check "map lkp $bar0 0x2000 (read-only, two pages)" ok_wr "$C" "map lkp $bar0 0x2000"
+t_check "alloc lkf kmalloc 64 (freed under lockdown)" ok_wr "$C" "alloc lkf kmalloc 64"
+t_check "alloc lkk kzalloc 64 (read under confidentiality)" \
+	ok_wr "$C" "alloc lkk kzalloc 64"
 L=$M/lk
 exec 4>"$C"
 exec 5>"$L/regs"
 exec 6<"$L/regs"
 exec 7>"$L/width"
 exec 8>"$L/data"
+exec 3<"$M/lkk/data"
+# A mapping made before lockdown whose second page is touched only after.
+rm -f /tmp/go90 && mkfifo /tmp/go90
+mmap-peek "$M/lkp/data" 0 0x2000 hold /tmp/go90 >/tmp/peek90.out 2>&1 &
+peek=$!
+t_wait_for /tmp/peek90.out '^mapped$' || t_fail "mmap-peek mapped lkp" "$(cat /tmp/peek90.out)"
 t_check "before lockdown: a write through fd 5 (regs) works" \
 	fd5 "0x4 0x11111111"
 t_eq "before lockdown: liveness reads back eeeeeeee" "00000004: eeeeeeee" \
@@ -71,7 +81,14 @@ t_errno "locked down: a map through fd 4 is refused by memscope" EPERM \
 	fd4 "map lk3 $bar0 0x100"
 t_match "last_error: control refused by kernel lockdown" \
 	'^control: refused by kernel lockdown$' "$(cat "$M/last_error")"
-t_errno "locked down: free through fd 4 is refused too" EPERM fd4 "free lk"
+t_check "locked down: free through fd 4 still works (it only reduces exposure)" \
+	fd4 "free lkf"
+regions_before=$(cat "$M/regions")
+t_eq "locked down: lkf is gone" "" "$(grep '^lkf ' "$M/regions")"
+echo >/tmp/go90
+wait $peek
+t_eq "locked down: a page first touched after the raise is SIGBUS (exit 3)" 3 $?
+t_match "mmap-peek reported SIGBUS" '^SIGBUS$' "$(cat /tmp/peek90.out)"
 t_errno "locked down: a regs write through fd 5 is refused" EPERM \
 	fd5 "0x4 0x22222222"
 t_match "last_error: the regs write was refused by lockdown" \
@@ -100,5 +117,15 @@ t_eq "locked down: debugfs refuses a new open of regs (a 0600 file)" \
 t_eq "locked down: debugfs refuses a new open of data (mmap-able)" \
 	"open: EPERM (1)" "$(mmap-peek "$L/data" 0 16 2>&1)"
 
-exec 4>&- 5>&- 6<&- 7>&- 8>&-
-t_diag "region lk stays: no command is accepted under lockdown"
+# Confidentiality lockdown: kernel memory is as unreadable as /proc/kcore.
+t_eq "before confidentiality: lkk reads through fd 3 (first half)" 32 \
+	"$(dd bs=32 count=1 <&3 2>/dev/null | wc -c | tr -d ' ')"
+t_check "raise lockdown to confidentiality" sh -c "echo confidentiality >$LD"
+out=$(dd bs=32 count=1 <&3 2>&1 >/dev/null)
+t_eq "confidentiality: a kernel memory read through fd 3 is EPERM" EPERM \
+	"$(t_errname "$out")"
+t_match "last_error: kernel memory is unreadable" 'unreadable under confidentiality' \
+	"$(cat "$M/last_error")"
+
+exec 3<&- 4>&- 5>&- 6<&- 7>&- 8>&-
+t_diag "regions lk, lkp and lkk stay: nothing new is accepted under lockdown"
