@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Run memscope's KUnit suites with kunit.py on UML and on x86_64 under
-# QEMU (with the edu device), from the series applied in $CHECK_TREE.
-#   scripts/run-kunit.sh [uml|x86_64]...     (default: both)
+# QEMU (with the edu device), from the series applied in $CHECK_TREE, and
+# once more on UML with CONFIG_MEMSCOPE_WRITE=n, where the write-gate suite
+# proves every device-write path refused.
+#   scripts/run-kunit.sh [uml|uml-nowrite|x86_64]...     (default: all)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +19,9 @@ run_one() {
 	local args=(run --kunitconfig="$KCONFIG" --build_dir="$BUILD_DIR/kunit-$arch"
 		    --jobs="$JOBS" --make_options=CC="ccache gcc" --timeout=600)
 
+	if [ "$arch" = uml-nowrite ]; then
+		args+=(--kconfig_add=CONFIG_MEMSCOPE_WRITE=n)
+	fi
 	if [ "$arch" = x86_64 ]; then
 		# KASAN needs a non-tiny slab; check that it stuck below.
 		args+=(--qemu_config="$QEMU_CONFIG" --kconfig_add=CONFIG_KASAN=y)
@@ -28,6 +33,15 @@ run_one() {
 	if [ "$arch" = x86_64 ] &&
 	   ! grep -qx 'CONFIG_KASAN=y' "$BUILD_DIR/kunit-$arch/.config"; then
 		t_fail "kunit $arch: CONFIG_KASAN=y in the test kernel"
+	fi
+	if [ "$arch" = uml-nowrite ]; then
+		grep -qx '# CONFIG_MEMSCOPE_WRITE is not set' "$BUILD_DIR/kunit-$arch/.config" ||
+			t_fail "kunit $arch: CONFIG_MEMSCOPE_WRITE=n in the test kernel"
+		# The gate suite must run here, not skip.
+		for c in regs_data mmap rw_window; do
+			grep -q "\[PASSED\] memscope_write_${c}_test" "$log" ||
+				t_fail "kunit $arch: memscope_write_${c}_test ran and passed"
+		done
 	fi
 	line=$(grep -o 'Testing complete\. Ran [0-9]* tests: .*' "$log" | tail -1) || true
 	if [ -z "$line" ]; then
@@ -48,7 +62,7 @@ run_one() {
 }
 
 archs=("$@")
-[ ${#archs[@]} -gt 0 ] || archs=(uml x86_64)
+[ ${#archs[@]} -gt 0 ] || archs=(uml uml-nowrite x86_64)
 for a in "${archs[@]}"; do
 	run_one "$a"
 done

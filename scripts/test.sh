@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make test: install, prepare the base, check the series patch by patch,
 # run KUnit on UML and x86_64, boot the guest twice (the second time with
-# bounce buffering forced), build the documentation. Ends with one line
+# bounce buffering forced), boot the debug guest (fuzz and races under
+# KASAN, lockdep, UBSAN, kmemleak), build the documentation. Ends with one line
 # "N passed, M failed" and a non-zero exit on any failure.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -51,9 +52,30 @@ if [ -f "$BUILD_DIR/guest/arch/x86/boot/bzImage" ]; then
 	step "guest tests, swiotlb=force" guest swiotlb GUEST_SKIP_BUILD=1 \
 		GUEST_RUN_NAME=swiotlb GUEST_TESTS_DIR="$swdir" \
 		GUEST_APPEND="swiotlb=2048,force"
+	# The third boot puts an IOMMU between edu and memory: bus addresses
+	# are IOVAs, no longer physical addresses.
+	iodir="$BUILD_DIR/iommu-tests"
+	rm -rf "$iodir" && mkdir -p "$iodir"
+	cp "$MEMSCOPE_REPO"/scripts/guest/tests/{00-boot,30-dma,80-leaks}.sh "$iodir"
+	step "guest tests, intel-iommu" guest iommu GUEST_SKIP_BUILD=1 \
+		GUEST_RUN_NAME=iommu GUEST_TESTS_DIR="$iodir" \
+		GUEST_MACHINE=q35 GUEST_IOMMU=1
 else
 	t_fail "guest kernel built"
 fi
+# The debug boot (issue 10's campaign): its own kernel, built here from the
+# same tree with scripts/guest/debug.fragment (KASAN, lockdep, UBSAN,
+# kmemleak, DMA-API debug, SMP, PREEMPT), panic_on_warn, two vCPUs; a
+# two-minute fuzz of fixed seed, the targeted races, the bad-input table
+# and rmmod with everything live, then kmemleak.
+. "$MEMSCOPE_REPO/scripts/guest/debug-env.sh"
+dbgdir="$BUILD_DIR/debug-tests"
+rm -rf "$dbgdir" && mkdir -p "$dbgdir"
+cp "$MEMSCOPE_REPO"/scripts/guest/fuzz-tests/*.sh \
+	"$MEMSCOPE_REPO"/scripts/guest/tests/{15-bad-input,85-rmmod}.sh "$dbgdir"
+step "debug guest: fuzz, races" guest debug "${DEBUG_GUEST_ENV[@]}" \
+	GUEST_TESTS_DIR="$dbgdir" GUEST_TIMEOUT=2400 GUEST_TEST_TIMEOUT=1200 \
+	GUEST_APPEND="$DEBUG_GUEST_APPEND memscope_fuzz_seconds=120 memscope_fuzz_seed=1"
 step "kunit" "$MEMSCOPE_REPO/scripts/run-kunit.sh"
 step "docs" "$MEMSCOPE_REPO/scripts/check-docs.sh"
 

@@ -11,8 +11,16 @@
 #   GUEST_APPEND       extra kernel arguments (after the defaults, so e.g.
 #                      "8250.nr_uarts=2" overrides the default)
 #   GUEST_QEMU_ARGS    extra QEMU arguments (word-split)
+#   GUEST_MACHINE      QEMU machine (default "pc"; "q35" for an IOMMU)
+#   GUEST_IOMMU=1      add QEMU's intel-iommu (before the PCI devices, as
+#                      QEMU wants) and boot with intel_iommu=on; needs q35
 #   GUEST_EDU          the edu -device value (default "edu"; e.g.
 #                      "edu,dma_mask=0xffffffff")
+#   GUEST_MEM          guest RAM (default 256M; edu masks DMA addresses to
+#                      28 bits unless GUEST_EDU sets dma_mask)
+#   GUEST_SMP          number of vCPUs (default 1)
+#   GUEST_EXTRA_FRAGMENTS  config fragments applied after config.fragment
+#                      (see build-kernel.sh), e.g. scripts/guest/debug.fragment
 #   GUEST_TIMEOUT      bound on the whole boot, seconds (default 600)
 #   GUEST_TEST_TIMEOUT bound on each test script in the guest (default 300)
 #   GUEST_TESTS_DIR    guest test scripts (default scripts/guest/tests)
@@ -81,9 +89,15 @@ append="console=ttyS0 8250.nr_uarts=1 pnpacpi=off panic=-1"
 append+=" slub_debug=FZPU memscope_test_timeout=$test_timeout"
 # No NIC: nothing needs one, and without it edu sits at 00:03.0 (after
 # the VGA at 00:02.0), BAR0 at 0xfea00000 as toolchain-notes.md records.
+iommu=()
+if [ "${GUEST_IOMMU:-0}" = 1 ]; then
+	iommu=(-device intel-iommu)
+	append+=" intel_iommu=on"
+fi
 # shellcheck disable=SC2054 # commas belong to QEMU option values
-qemu=(qemu-system-x86_64 -M pc -accel tcg -m 256M -nographic -no-reboot
-	-kernel "$bzimage" -initrd "$initrd"
+qemu=(qemu-system-x86_64 -M "${GUEST_MACHINE:-pc}" -accel tcg -m "${GUEST_MEM:-256M}"
+	-smp "${GUEST_SMP:-1}" -nographic -no-reboot
+	-kernel "$bzimage" -initrd "$initrd" "${iommu[@]}"
 	-nic none -device "${GUEST_EDU:-edu}" -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 # shellcheck disable=SC2206 # GUEST_QEMU_ARGS is a list of words
 extra_qemu=(${GUEST_QEMU_ARGS:-})
@@ -167,12 +181,15 @@ fi
 
 # --- Kernel splats: each one (from its first line to its end marker) is a
 # failure. Protocol lines are not kernel output; DMA-API's informational
-# boot lines are not splats.
+# boot lines are not splats. Beyond WARN/BUG/oops, KASAN and DMA-API: the
+# reports of lockdep ("WARNING: possible circular locking dependency",
+# "inconsistent lock state"), UBSAN, kmemleak (a report printed by a test),
+# the hung task detector and the OOM killer.
 splats=$(awk '
 	/^((not )?ok [0-9]+|#|HOSTCHECK |MEMSCOPE-GUEST-RESULT |1\.\.)/ { next }
 	/DMA-API: (preallocated [0-9]+ debug entries|debugging enabled by kernel config|dma_debug_entry pool grown|debugging disabled on kernel command line)/ { next }
 	in_splat && (/---\[ end trace/ || /<\/TASK>/) { in_splat = 0; next }
-	/WARNING:|BUG:|Oops|Call Trace|KASAN|DMA-API:|Kernel panic/ {
+	/WARNING:|BUG:|Oops|Call Trace|KASAN|DMA-API:|Kernel panic|possible circular locking|inconsistent lock state|UBSAN:|unreferenced object|blocked for more than|Out of memory|oom-kill/ {
 		if (in_splat && NR - start < 100)
 			next
 		in_splat = 1

@@ -199,6 +199,19 @@ int memscope_limits_check(const struct memscope_cmd *cmd)
 }
 
 /**
+ * memscope_max_window() - the largest window mapped without force
+ *
+ * Also the largest BAR or platform resource mapped whole at probe.
+ *
+ * Context: Any context.
+ * Return: the max_window module parameter, in bytes.
+ */
+u64 memscope_max_window(void)
+{
+	return READ_ONCE(max_window);
+}
+
+/**
  * memscope_check_lockdown() - refuse an operation under kernel lockdown
  * @what: the operation, for the reason
  *
@@ -243,6 +256,7 @@ const struct memscope_backend *memscope_backend_get(enum memscope_kind kind)
 		return NULL;
 	return memscope_backends[kind];
 }
+EXPORT_SYMBOL_IF_KUNIT(memscope_backend_get);
 
 /**
  * memscope_stats_add() - account memory memscope holds

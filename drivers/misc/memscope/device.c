@@ -50,58 +50,35 @@ struct memscope_device *memscope_device_find(const char *name)
 
 /*
  * Can the device answer an access to its BARs? With decoding off or the
- * device in a low-power state a read returns all-ones; say so instead.
+ * device out of D0 a read returns all-ones; say so instead. Checked once
+ * per read(2) or write(2), not per register. Power is not taken here: a
+ * bound device holds a runtime PM reference for as long as it is bound
+ * (the one the PCI core takes around probe, which memscope keeps, or the
+ * platform driver's own), so it does not suspend under a user.
  */
 static int memscope_bar_begin(struct memscope_region *r)
 {
 	struct memscope_device *md = r->owner;
 	struct pci_dev *pdev;
 	u16 cmd, want;
-	int ret;
 
-	/*
-	 * A device without runtime PM (disabled) counts as powered; one with
-	 * it must resume, and stays resumed until the access is done.
-	 */
-	pm_runtime_get_sync(md->dev);
-	if (!pm_runtime_active(md->dev)) {
-		ret = memscope_fail(-EIO, "%s: %s is not powered up", r->name,
-				    dev_name(md->dev));
-		goto put;
-	}
 	if (!dev_is_pci(md->dev))
 		return 0;
 
 	pdev = to_pci_dev(md->dev);
 	want = r->flags & MEMSCOPE_REGION_PORT ? PCI_COMMAND_IO :
 						 PCI_COMMAND_MEMORY;
-	if (pdev->current_state != PCI_D0) {
-		ret = memscope_fail(-EIO, "%s: %s is in D%d, not D0", r->name,
-				    pci_name(pdev), pdev->current_state);
-		goto put;
-	}
-	ret = pci_read_config_word(pdev, PCI_COMMAND, &cmd);
-	if (ret || PCI_POSSIBLE_ERROR(cmd)) {
-		ret = memscope_fail(-EIO, "%s: %s does not answer config reads",
-				    r->name, pci_name(pdev));
-		goto put;
-	}
-	if (!(cmd & want)) {
-		ret = memscope_fail(-EIO, "%s: %s decoding is off in the command register",
-				    r->name, want == PCI_COMMAND_IO ? "I/O" : "memory");
-		goto put;
-	}
+	if (pdev->current_state != PCI_D0)
+		return memscope_fail(-EIO, "%s: %s is in D%d, not D0", r->name,
+				     pci_name(pdev), pdev->current_state);
+	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
+	    PCI_POSSIBLE_ERROR(cmd))
+		return memscope_fail(-EIO, "%s: %s does not answer config reads",
+				     r->name, pci_name(pdev));
+	if (!(cmd & want))
+		return memscope_fail(-EIO, "%s: %s decoding is off in the command register",
+				     r->name, want == PCI_COMMAND_IO ? "I/O" : "memory");
 	return 0;
-put:
-	pm_runtime_put(md->dev);
-	return ret;
-}
-
-static void memscope_bar_end(struct memscope_region *r)
-{
-	struct memscope_device *md = r->owner;
-
-	pm_runtime_put(md->dev);
 }
 
 static void memscope_bar_destroy(struct memscope_region *r)
@@ -147,7 +124,6 @@ static const struct memscope_backend memscope_bar_backend = {
 	.reg_read = memscope_io_reg_read,
 	.reg_write = memscope_io_reg_write,
 	.begin = memscope_bar_begin,
-	.end = memscope_bar_end,
 	.mmap = memscope_bar_mmap,
 	.pfn = memscope_bar_pfn,
 	.show_info = memscope_bar_show_info,
@@ -164,7 +140,6 @@ static const struct memscope_backend memscope_bar_io_backend = {
 	.reg_read = memscope_io_reg_read,
 	.reg_write = memscope_io_reg_write,
 	.begin = memscope_bar_begin,
-	.end = memscope_bar_end,
 	.mmap_refusal = "port I/O space cannot be mapped into memory",
 	.show_info = memscope_bar_show_info,
 };
@@ -186,41 +161,6 @@ static void memscope_device_short_name(struct device *dev, char *buf,
 	buf[j] = '\0';
 }
 
-static int memscope_bar_add(struct memscope_device *md, unsigned int index,
-			    void __iomem *iomem, const struct resource *res)
-{
-	bool port = resource_type(res) == IORESOURCE_IO;
-	struct memscope_region *r;
-	char short_name[20];
-	int ret;
-
-	r = memscope_region_alloc();
-	if (!r)
-		return -ENOMEM;
-	memscope_device_short_name(md->dev, short_name, sizeof(short_name));
-	snprintf(r->name, sizeof(r->name), "%s-bar%u", short_name, index);
-	r->kind = MEMSCOPE_KIND_BAR;
-	r->ops = port ? &memscope_bar_io_backend : &memscope_bar_backend;
-	r->owner = md;
-	r->iomem = iomem;
-	r->phys = res->start;
-	r->size = resource_size(res);
-	r->width = IS_ALIGNED(r->size, 4) ? 4 : 1;
-	if (port)
-		r->flags |= MEMSCOPE_REGION_PORT;
-	/* The device was handed over: its registers are the user's. */
-	if (IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
-		r->flags |= MEMSCOPE_REGION_RW;
-
-	ret = memscope_region_register(r);
-	if (ret) {
-		memscope_region_put(r);
-		return ret;
-	}
-	memscope_stats_add(r->kind, r->size, 1);
-	return 0;
-}
-
 /* A BAR or resource left out: the device stays usable without it. */
 static void memscope_device_skip(struct memscope_device *md, const char *what,
 				 unsigned int index, const char *why, int err)
@@ -231,6 +171,50 @@ static void memscope_device_skip(struct memscope_device *md, const char *what,
 		 ERR_PTR(err));
 	scnprintf(md->skipped + len, sizeof(md->skipped) - len,
 		  "skipped: %s %u: %s (%pe)\n", what, index, why, ERR_PTR(err));
+}
+
+/* A BAR or memory resource as a region; one that cannot be is skipped. */
+static void memscope_bar_add(struct memscope_device *md, unsigned int index,
+			     void __iomem *iomem, const struct resource *res)
+{
+	bool port = resource_type(res) == IORESOURCE_IO;
+	struct memscope_region *r;
+	char short_name[20];
+	int ret;
+
+	r = memscope_region_alloc();
+	if (!r) {
+		memscope_device_skip(md, "BAR", index, "no memory for its region",
+				     -ENOMEM);
+		return;
+	}
+	memscope_device_short_name(md->dev, short_name, sizeof(short_name));
+	snprintf(r->name, sizeof(r->name), "%s-bar%u", short_name, index);
+	r->kind = MEMSCOPE_KIND_BAR;
+	r->ops = port ? &memscope_bar_io_backend : &memscope_bar_backend;
+	r->owner = md;
+	r->iomem = iomem;
+	r->phys = res->start;
+	r->size = resource_size(res);
+	/* The widest of 4, 2 and 1 that both address and size allow. */
+	r->width = 4;
+	while ((r->phys | r->size) & (r->width - 1))
+		r->width /= 2;
+	if (port)
+		r->flags |= MEMSCOPE_REGION_PORT;
+	/* The device was handed over: its registers are the user's. */
+	if (IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		r->flags |= MEMSCOPE_REGION_RW;
+
+	/* A user's region may have taken the name first. */
+	ret = memscope_region_register(r);
+	if (ret) {
+		memscope_device_skip(md, "BAR", index, "its region cannot be registered",
+				     ret);
+		memscope_region_put(r);
+		return;
+	}
+	memscope_stats_add(r->kind, r->size, 1);
 }
 
 static int memscope_device_info_show(struct seq_file *m, void *unused)
@@ -270,6 +254,9 @@ static struct memscope_device *memscope_device_add(struct device *dev)
 	if (!md)
 		return ERR_PTR(-ENOMEM);
 	md->dev = dev;
+	/* Given back on unbind, as kernel/dma/map_benchmark.c does. */
+	md->saved_mask = dma_get_mask(dev);
+	md->saved_coherent_mask = dev->coherent_dma_mask;
 	/* memscope never guesses: the user states the real limit. */
 	md->mask_bits = 32;
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
@@ -304,6 +291,9 @@ static void memscope_device_remove(struct memscope_device *md)
 	memscope_device_stop_master(md);
 	memscope_regions_kill_owned(md);
 	debugfs_remove(md->dir);
+	if (md->dev->dma_mask)
+		dma_set_mask(md->dev, md->saved_mask);
+	dma_set_coherent_mask(md->dev, md->saved_coherent_mask);
 }
 
 /**
@@ -370,22 +360,23 @@ static int memscope_pci_probe(struct pci_dev *pdev,
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		if (!pci_resource_len(pdev, bar))
 			continue;
+		/* A multi-GiB BAR is not ioremapped whole: map a part of it. */
+		if (pci_resource_len(pdev, bar) > memscope_max_window()) {
+			memscope_device_skip(md, "BAR", bar,
+					     "larger than max_window; map the part you need",
+					     -E2BIG);
+			continue;
+		}
 		iomem = pcim_iomap_region(pdev, bar, "memscope");
 		if (IS_ERR(iomem)) {
 			memscope_device_skip(md, "BAR", bar, "cannot be requested or mapped",
 					     PTR_ERR(iomem));
 			continue;
 		}
-		ret = memscope_bar_add(md, bar, iomem, &pdev->resource[bar]);
-		if (ret)
-			goto remove;
+		memscope_bar_add(md, bar, iomem, &pdev->resource[bar]);
 	}
 	memscope_device_publish(md);
 	return 0;
-
-remove:
-	memscope_device_remove(md);
-	return ret;
 }
 
 static void memscope_pci_remove(struct pci_dev *pdev)
@@ -402,60 +393,64 @@ static struct pci_driver memscope_pci_driver = {
 	.remove = memscope_pci_remove,
 };
 
+/* Memory resource @n of a platform device: checked like a `map` window. */
+static void memscope_platform_resource_add(struct memscope_device *md,
+					   struct platform_device *pdev,
+					   unsigned int n, struct resource *res)
+{
+	const char *why = NULL;
+	void __iomem *iomem;
+	int err = -EPERM;
+
+	if (region_intersects(res->start, resource_size(res),
+			      IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		why = "overlaps System RAM";
+	} else if (region_intersects(res->start, resource_size(res),
+				     IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
+				     IORES_DESC_NONE) != REGION_DISJOINT) {
+		why = "overlaps an exclusive range";
+	} else if (resource_size(res) > memscope_max_window()) {
+		why = "larger than max_window; map the part you need";
+		err = -E2BIG;
+	} else {
+		iomem = devm_platform_get_and_ioremap_resource(pdev, n, NULL);
+		if (!IS_ERR(iomem)) {
+			memscope_bar_add(md, n, iomem, res);
+			return;
+		}
+		why = "cannot be requested or mapped";
+		err = PTR_ERR(iomem);
+	}
+	memscope_device_skip(md, "resource", n, why, err);
+}
+
 static int memscope_platform_probe(struct platform_device *pdev)
 {
 	struct memscope_device *md;
-	struct resource *res;
-	void __iomem *iomem;
 	unsigned int i, n = 0;
-	int ret;
 
 	md = memscope_device_add(&pdev->dev);
 	if (IS_ERR(md))
 		return PTR_ERR(md);
 	platform_set_drvdata(pdev, md);
+	/* Powered for as long as it is bound, as the PCI core does. */
+	pm_runtime_get_sync(&pdev->dev);
 
 	for (i = 0; i < pdev->num_resources; i++) {
-		res = &pdev->resource[i];
-		if (resource_type(res) != IORESOURCE_MEM)
+		if (resource_type(&pdev->resource[i]) != IORESOURCE_MEM)
 			continue;
-		/* The checks of `map`: a resource is a window like any other. */
-		if (region_intersects(res->start, resource_size(res),
-				      IORESOURCE_SYSTEM_RAM,
-				      IORES_DESC_NONE) != REGION_DISJOINT) {
-			memscope_device_skip(md, "resource", n,
-					     "overlaps System RAM", -EPERM);
-		} else if (region_intersects(res->start, resource_size(res),
-					     IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
-					     IORES_DESC_NONE) != REGION_DISJOINT) {
-			memscope_device_skip(md, "resource", n,
-					     "overlaps an exclusive range", -EPERM);
-		} else {
-			iomem = devm_platform_get_and_ioremap_resource(pdev, n,
-								       &res);
-			if (IS_ERR(iomem)) {
-				memscope_device_skip(md, "resource", n,
-						     "cannot be requested or mapped",
-						     PTR_ERR(iomem));
-			} else {
-				ret = memscope_bar_add(md, n, iomem, res);
-				if (ret)
-					goto remove;
-			}
-		}
-		n++;
+		memscope_platform_resource_add(md, pdev, n++,
+					       &pdev->resource[i]);
 	}
 	memscope_device_publish(md);
 	return 0;
-
-remove:
-	memscope_device_remove(md);
-	return ret;
 }
 
 static void memscope_platform_remove(struct platform_device *pdev)
 {
 	memscope_device_remove(platform_get_drvdata(pdev));
+	pm_runtime_put(&pdev->dev);
 }
 
 /*

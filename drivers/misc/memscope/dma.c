@@ -8,8 +8,11 @@
  * mapping, and after `sync NAME device`, the device owns it and the CPU
  * may not touch it; `sync NAME cpu` hands it back.
  */
+#include <linux/cc_platform.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/scatterlist.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -34,6 +37,10 @@ static const char *const memscope_dma_dir_names[] = {
  * @dir: direction of a stream mapping
  * @order: page order of a stream buffer
  * @device_owns: a stream buffer currently belongs to the device
+ * @sgt: the pages of a coherent buffer, as the DMA API describes them;
+ *	no entries if it could not say
+ * @pages: a stream buffer from dma_alloc_pages(), NULL if it is memscope's
+ *	own pages mapped with dma_map_single()
  */
 struct memscope_dma {
 	struct memscope_device *md;
@@ -41,6 +48,8 @@ struct memscope_dma {
 	enum dma_data_direction dir;
 	unsigned int order;
 	bool device_owns;
+	struct sg_table sgt;
+	struct page *pages;
 };
 
 /* The DMA side of a new buffer, for a device bound to memscope. */
@@ -82,9 +91,19 @@ static int memscope_coherent_create(struct memscope_region *r,
 		goto free_dma;
 	}
 	d->dir = DMA_BIDIRECTIONAL;
+	/*
+	 * The CPU address may be a vmap, a pool or an uncached alias: only
+	 * the DMA API can say which pages are behind it. Without an answer
+	 * the buffer still works, but is neither mapped nor placed.
+	 */
+	if (dma_get_sgtable(d->md->dev, &d->sgt, r->vaddr, d->handle,
+			    cmd->size))
+		d->sgt.orig_nents = 0;
+	else
+		r->phys = sg_phys(d->sgt.sgl);
 	r->priv = d;
 	r->owner = d->md;
-	r->phys = d->handle;
+	r->bus = d->handle;
 	r->flags |= MEMSCOPE_REGION_ZEROED;
 	memscope_device_set_master(d->md);
 	d->md->buffers++;
@@ -101,6 +120,8 @@ static void memscope_coherent_destroy(struct memscope_region *r)
 	struct memscope_dma *d = r->priv;
 
 	memscope_device_stop_master(d->md);
+	if (d->sgt.orig_nents)
+		sg_free_table(&d->sgt);
 	dma_free_coherent(d->md->dev, r->size, r->vaddr, d->handle);
 	d->md->buffers--;
 	memscope_stats_add(r->kind, -(long)PAGE_ALIGN(r->size), -1);
@@ -110,24 +131,45 @@ static void memscope_coherent_destroy(struct memscope_region *r)
 /*
  * The buffer is freed when its device goes away, mapped or not, so its
  * frames are inserted at fault time (see memscope_vm_fault()) instead of
- * dma_mmap_coherent() filling the mapping up front. That needs the
- * buffer in the direct map, as coherent memory is on cache-coherent
- * platforms such as x86.
+ * dma_mmap_coherent() filling the mapping up front. The frames are the
+ * ones dma_get_sgtable() named, and the protection is what dma_pgprot()
+ * would choose. That answer needs dev_is_dma_coherent() and, with memory
+ * encryption, force_dma_unencrypted(), which modules cannot call: there
+ * memscope refuses to map rather than guess.
  */
 static int memscope_coherent_mmap(struct memscope_region *r,
 				  struct vm_area_struct *vma)
 {
-	if (!virt_addr_valid(r->vaddr))
+	struct memscope_dma *d = r->priv;
+
+	if (!d->sgt.orig_nents)
 		return memscope_fail(-ENODEV,
-				     "%s: mmap: coherent memory outside the direct map is not supported",
+				     "%s: mmap: the DMA API cannot name the buffer's pages",
 				     r->name);
+	if (cc_platform_has(CC_ATTR_MEM_ENCRYPT))
+		return memscope_fail(-ENODEV,
+				     "%s: mmap: with memory encryption the buffer's protection is the DMA API's to choose",
+				     r->name);
+	if (!dev_is_dma_coherent(d->md->dev))
+		vma->vm_page_prot = pgprot_dmacoherent(vma->vm_page_prot);
 	return 0;
 }
 
 static unsigned long memscope_coherent_pfn(struct memscope_region *r,
 					   unsigned long pgoff)
 {
-	return PHYS_PFN(virt_to_phys(r->vaddr)) + pgoff;
+	struct memscope_dma *d = r->priv;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_sg(&d->sgt, sg, i) {
+		unsigned long pages = sg->length >> PAGE_SHIFT;
+
+		if (pgoff < pages)
+			return page_to_pfn(sg_page(sg)) + pgoff;
+		pgoff -= pages;
+	}
+	return 0;
 }
 
 static void memscope_dma_show_common(struct memscope_region *r,
@@ -136,11 +178,11 @@ static void memscope_dma_show_common(struct memscope_region *r,
 	struct memscope_dma *d = r->priv;
 	bool show = memscope_may_see_phys(m);
 
+	/* Where the CPU finds the buffer, and where the device does. */
 	seq_printf(m, "device: %s\n", dev_name(d->md->dev));
 	seq_printf(m, "cpu: %pK\n", r->vaddr);
-	if (virt_addr_valid(r->vaddr))
-		seq_printf(m, "phys: %#llx\n",
-			   show ? (u64)virt_to_phys(r->vaddr) : 0);
+	if (r->phys)
+		seq_printf(m, "phys: %#llx\n", show ? r->phys : 0);
 	seq_printf(m, "bus: %#llx\n", show ? (u64)d->handle : 0);
 	seq_printf(m, "mask-bits: %u\n", d->md->mask_bits);
 }
@@ -165,15 +207,45 @@ const struct memscope_backend memscope_coherent_backend = {
 EXPORT_SYMBOL_IF_KUNIT(memscope_coherent_backend);
 
 /*
- * The zone a streaming buffer must come from for the device to reach it
- * without bouncing: ZONE_DMA below 32 bits, ZONE_DMA32 below 64.
+ * Ordinary memory, as a driver's own buffers are, mapped with
+ * dma_map_single(): reaching it is the DMA API's job (an IOMMU, or a
+ * bounce buffer below the mask), not a zone memscope would pick. Only
+ * where the mask cannot reach all memory and there is no bounce buffer
+ * (dma_map_single() would WARN and fail) does the DMA API choose the
+ * pages, with dma_alloc_pages().
  */
-static gfp_t memscope_stream_gfp(unsigned int mask_bits)
+static int memscope_stream_get_pages(struct memscope_region *r,
+				     struct memscope_dma *d,
+				     const struct memscope_cmd *cmd)
 {
-	if (mask_bits < 32 && IS_ENABLED(CONFIG_ZONE_DMA))
-		return GFP_DMA;
-	if (mask_bits < 64 && IS_ENABLED(CONFIG_ZONE_DMA32))
-		return GFP_DMA32;
+	struct device *dev = d->md->dev;
+
+	if (dma_addressing_limited(dev) &&
+	    dma_max_mapping_size(dev) == SIZE_MAX) {
+		d->pages = dma_alloc_pages(dev, cmd->size, &d->handle, d->dir,
+					   GFP_KERNEL | __GFP_NOWARN);
+		if (!d->pages)
+			return memscope_fail(-ENOMEM,
+					     "dma %s: dma_alloc_pages(%llu) failed for %s",
+					     cmd->name, cmd->size, cmd->dev);
+		r->vaddr = page_address(d->pages);
+		memset(r->vaddr, 0, cmd->size);
+		dma_sync_single_for_device(dev, d->handle, cmd->size, d->dir);
+		return 0;
+	}
+
+	r->vaddr = (void *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+					    __GFP_NOWARN, d->order);
+	if (!r->vaddr)
+		return memscope_fail(-ENOMEM,
+				     "dma %s: __get_free_pages(order %u) failed",
+				     cmd->name, d->order);
+	d->handle = dma_map_single(dev, r->vaddr, cmd->size, d->dir);
+	if (dma_mapping_error(dev, d->handle)) {
+		free_pages((unsigned long)r->vaddr, d->order);
+		return memscope_fail(-EIO, "dma %s: dma_map_single failed for %s",
+				     cmd->name, cmd->dev);
+	}
 	return 0;
 }
 
@@ -186,37 +258,31 @@ static int memscope_stream_create(struct memscope_region *r,
 	d = memscope_dma_new(cmd);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-
-	d->order = get_order(cmd->size);
-	r->vaddr = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO |
-					    __GFP_NOWARN |
-					    memscope_stream_gfp(d->md->mask_bits),
-					    d->order);
-	if (!r->vaddr) {
-		ret = memscope_fail(-ENOMEM, "dma %s: no memory below the %u-bit mask",
-				    cmd->name, d->md->mask_bits);
+	/* Above it dma_map_single() fails with a warning (swiotlb full). */
+	if (cmd->size > dma_max_mapping_size(d->md->dev)) {
+		ret = memscope_fail(-ERANGE,
+				    "dma %s: %s maps at most %zu bytes at once",
+				    cmd->name, cmd->dev,
+				    dma_max_mapping_size(d->md->dev));
 		goto free_dma;
 	}
 
 	d->dir = cmd->dir;
-	d->handle = dma_map_single(d->md->dev, r->vaddr, cmd->size, d->dir);
-	if (dma_mapping_error(d->md->dev, d->handle)) {
-		ret = memscope_fail(-EIO, "dma %s: dma_map_single failed for %s",
-				    cmd->name, cmd->dev);
-		goto free_pages;
-	}
+	d->order = get_order(cmd->size);
+	ret = memscope_stream_get_pages(r, d, cmd);
+	if (ret)
+		goto free_dma;
 	d->device_owns = true;
 	r->priv = d;
 	r->owner = d->md;
-	r->phys = d->handle;
+	r->phys = virt_to_phys(r->vaddr);
+	r->bus = d->handle;
 	r->flags |= MEMSCOPE_REGION_ZEROED;
 	memscope_device_set_master(d->md);
 	d->md->buffers++;
 	memscope_stats_add(r->kind, PAGE_SIZE << d->order, 1);
 	return 0;
 
-free_pages:
-	free_pages((unsigned long)r->vaddr, d->order);
 free_dma:
 	kfree(d);
 	return ret;
@@ -227,8 +293,12 @@ static void memscope_stream_destroy(struct memscope_region *r)
 	struct memscope_dma *d = r->priv;
 
 	memscope_device_stop_master(d->md);
-	dma_unmap_single(d->md->dev, d->handle, r->size, d->dir);
-	free_pages((unsigned long)r->vaddr, d->order);
+	if (d->pages) {
+		dma_free_pages(d->md->dev, r->size, d->pages, d->handle, d->dir);
+	} else {
+		dma_unmap_single(d->md->dev, d->handle, r->size, d->dir);
+		free_pages((unsigned long)r->vaddr, d->order);
+	}
 	d->md->buffers--;
 	memscope_stats_add(r->kind, -(long)(PAGE_SIZE << d->order), -1);
 	kfree(d);
@@ -283,18 +353,13 @@ static void memscope_stream_show_info(struct memscope_region *r,
 	struct memscope_dma *d = r->priv;
 	bool need_sync = dma_need_sync(d->md->dev, d->handle);
 
-	seq_puts(m, "allocator: __get_free_pages + dma_map_single\n");
+	seq_printf(m, "allocator: %s\n", d->pages ? "dma_alloc_pages" :
+		   "__get_free_pages + dma_map_single");
 	memscope_dma_show_common(r, m);
 	seq_printf(m, "direction: %s\n", memscope_dma_dir_names[d->dir]);
 	seq_printf(m, "owner: %s\n", d->device_owns ? "device" : "cpu");
+	/* All the API says: whether a bounce buffer or the cache is why, it keeps. */
 	seq_printf(m, "need-sync: %s\n", need_sync ? "yes" : "no");
-	/*
-	 * On a cache-coherent device without an IOMMU the only reason to
-	 * need syncs, and a bus address other than the buffer's physical
-	 * address, is a bounce buffer.
-	 */
-	seq_printf(m, "bounced: %s\n",
-		   need_sync && d->handle != virt_to_phys(r->vaddr) ? "yes" : "no");
 }
 
 const struct memscope_backend memscope_stream_backend = {
@@ -357,8 +422,10 @@ put:
  * memscope_dma_set_mask() - state the device's DMA addressing limit
  * @cmd: a parsed `dmamask DEV BITS`
  *
- * On x86 without an IOMMU every mask "succeeds": the kernel cannot know
- * what the device really decodes, so the user says it.
+ * The kernel cannot know what a device really decodes: a mask the
+ * platform can serve is accepted even if the device decodes less (on x86
+ * without an IOMMU, any mask from ZONE_DMA's 24 bits up), so the user
+ * says it. The mask memscope found at probe is restored on unbind.
  *
  * Context: Process context; memscope_dev_lock held.
  * Return: 0, -ENODEV, -EBUSY while the device has buffers, or -EIO if the

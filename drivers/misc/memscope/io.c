@@ -311,10 +311,15 @@ static int memscope_mmio_mmap(struct memscope_region *r,
 		return memscope_fail(-EINVAL,
 				     "%s: mmap needs a page-aligned window",
 				     r->name);
+	/*
+	 * Device memory is never encrypted: as io_remap_pfn_range() and
+	 * vfio-pci do, or SME/SEV/TDX users would see ciphertext.
+	 */
 	if (r->flags & MEMSCOPE_REGION_WC)
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	else
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vma->vm_page_prot = pgprot_decrypted(vma->vm_page_prot);
 	return 0;
 }
 
@@ -411,7 +416,9 @@ static void memscope_pio_destroy(struct memscope_region *r)
 static void memscope_pio_show_info(struct memscope_region *r,
 				   struct seq_file *m)
 {
-	seq_printf(m, "port: %#llx-%#llx\n", r->phys, r->phys + r->size - 1);
+	u64 port = memscope_may_see_phys(m) ? r->phys : 0;
+
+	seq_printf(m, "port: %#llx-%#llx\n", port, port + r->size - 1);
 	/* The cookie ioport_map() returned: what a driver would ioread*() */
 	seq_printf(m, "cookie: %pK\n", (void __force *)r->iomem);
 	seq_puts(m, "mapping: ioport_map\n");

@@ -44,9 +44,10 @@ static const void *memscope_region_kva(struct memscope_region *r)
 	return r->ops->io ? (const void __force *)r->iomem : r->vaddr;
 }
 
+/* Port space: pio windows and the I/O BARs of bound devices. */
 static bool memscope_region_is_port(struct memscope_region *r)
 {
-	return r->kind == MEMSCOPE_KIND_PIO;
+	return r->kind == MEMSCOPE_KIND_PIO || (r->flags & MEMSCOPE_REGION_PORT);
 }
 
 static void memscope_layout_entry(struct seq_file *m, struct memscope_region *r,
@@ -134,14 +135,18 @@ static void memscope_layout_kernel(struct memscope_layout *l)
 	seq_puts(m, "|\nv  virt_to_phys(), vmalloc_to_pfn(), page tables\n");
 }
 
-/* One System RAM range and the regions whose memory lies in it. */
+/*
+ * One System RAM range and the regions whose memory lies in it, placed by
+ * their CPU physical address; a DMA buffer shows the bus address the
+ * device uses beside it (an IOVA behind an IOMMU).
+ */
 static int memscope_layout_ram(struct resource *res, void *arg)
 {
 	struct memscope_layout *l = arg;
 	bool show = memscope_may_see_phys(l->m);
 	struct seq_file *m = l->m;
 	struct memscope_region *r;
-	char where[40];
+	char where[64];
 
 	seq_printf(m, "|  System RAM        %016llx-%016llx\n",
 		   show ? (u64)res->start : 0, show ? (u64)res->end : 0);
@@ -149,14 +154,20 @@ static int memscope_layout_ram(struct resource *res, void *arg)
 		u64 phys = show ? r->phys : 0;
 		unsigned int runs;
 
-		if (r->ops->io || r->phys < res->start || r->phys > res->end)
+		size_t len;
+
+		if (r->ops->io || !r->phys || r->phys < res->start ||
+		    r->phys > res->end)
 			continue;
 		runs = memscope_region_pfn_runs(r, NULL, 0);
 		if (runs == 1)
-			snprintf(where, sizeof(where), "%016llx", phys);
+			len = scnprintf(where, sizeof(where), "%016llx", phys);
 		else
-			snprintf(where, sizeof(where), "%016llx (1st of %u runs)",
-				 phys, runs);
+			len = scnprintf(where, sizeof(where),
+					"%016llx (1st of %u runs)", phys, runs);
+		if (r->owner)
+			scnprintf(where + len, sizeof(where) - len, " bus %#llx",
+				  show ? (u64)r->bus : 0);
 		memscope_layout_entry(m, r, where);
 	}
 	return 0;

@@ -93,6 +93,9 @@ static unsigned long memscope_mem_pfn(struct memscope_region *r,
 {
 	void *addr = PTR_ALIGN_DOWN(r->vaddr, PAGE_SIZE) + i * PAGE_SIZE;
 
+	/* The backend knows best (a coherent buffer: the DMA API's pages). */
+	if (r->ops->pfn)
+		return r->ops->pfn(r, i);
 	if (is_vmalloc_addr(addr))
 		return vmalloc_to_pfn(addr);
 	return PHYS_PFN(virt_to_phys(addr));

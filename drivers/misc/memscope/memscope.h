@@ -158,7 +158,9 @@ struct memscope_backend {
  * @size: size in bytes
  * @width: access width in bytes (io kinds), 1 for memory kinds
  * @flags: MEMSCOPE_REGION_* flags
- * @phys: physical address, port number or bus address, kind-dependent
+ * @phys: physical address (CPU side) or port number, kind-dependent; 0 if
+ *	the kernel cannot say
+ * @bus: the address a device uses for a DMA buffer
  * @iomem: mapped device memory or port cookie (io kinds)
  * @vaddr: kernel virtual address (memory kinds)
  * @priv: backend-private data
@@ -180,6 +182,7 @@ struct memscope_region {
 	unsigned int width;
 	unsigned int flags;
 	u64 phys;
+	dma_addr_t bus;
 	void __iomem *iomem;
 	void *vaddr;
 	void *priv;
@@ -200,6 +203,8 @@ struct memscope_region {
  * @buffers: live DMA buffers
  * @master: bus mastering has been enabled
  * @skipped: why BARs or resources were left out, one line each
+ * @saved_mask: the streaming DMA mask found at probe, restored on unbind
+ * @saved_coherent_mask: the same for the coherent mask
  */
 struct memscope_device {
 	struct list_head node;
@@ -209,6 +214,8 @@ struct memscope_device {
 	unsigned int buffers;
 	bool master;
 	char skipped[256];
+	u64 saved_mask;
+	u64 saved_coherent_mask;
 };
 
 extern const char *const memscope_kind_names[MEMSCOPE_NR_KINDS];
@@ -230,6 +237,7 @@ int memscope_command_copy(const char *what, char *text, size_t size,
 			  const char __user *ubuf, size_t count,
 			  bool *unterminated);
 int memscope_limits_check(const struct memscope_cmd *cmd);
+u64 memscope_max_window(void);
 int memscope_open_check(struct file *file);
 const struct memscope_backend *memscope_backend_get(enum memscope_kind kind);
 struct memscope_region *memscope_region_alloc(void);
@@ -313,6 +321,7 @@ int memscope_reg_write(struct memscope_region *r, u64 off, u64 val);
  * @value: the last value read
  * @read_lock: makes a read's position check and the read one step
  * @unterminated: a `regs` write without a newline was seen
+ * @begun: the device was made ready for this read(2) (see regs_begin)
  */
 struct memscope_regs_iter {
 	struct memscope_region *r;
@@ -320,11 +329,15 @@ struct memscope_regs_iter {
 	u64 value;
 	struct mutex read_lock;	/* see memscope_regs_read_iter() */
 	bool unterminated;
+	bool begun;
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
 struct platform_driver;
 int memscope_regs_show(struct seq_file *m, void *v);
+int memscope_device_write_check(struct memscope_region *r);
+int memscope_data_mmap_locked(struct memscope_region *r,
+			      struct vm_area_struct *vma);
 extern struct platform_driver memscope_platform_driver;
 #endif
 void memscope_flags_show(struct seq_file *m, struct memscope_region *r);

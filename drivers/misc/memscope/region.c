@@ -58,6 +58,7 @@ void memscope_flags_show(struct seq_file *m, struct memscope_region *r)
  */
 static int memscope_file_get(struct inode *inode, struct file *file)
 {
+	struct dentry *dentry = file->f_path.dentry;
 	struct memscope_region *r = inode->i_private;
 	int ret;
 
@@ -65,12 +66,23 @@ static int memscope_file_get(struct inode *inode, struct file *file)
 	if (ret)
 		return ret;
 
-	guard(mutex)(&r->lock);
-	if (r->dead)
+	/*
+	 * The files are created "unsafe" (debugfs holds no reference across
+	 * their operations); the region under i_private is alive only while
+	 * its files are, so the open itself is bracketed.
+	 */
+	if (debugfs_file_get(dentry))
 		return -ENODEV;
-	r->users++;
-	kref_get(&r->ref);
-	return 0;
+	scoped_guard(mutex, &r->lock) {
+		if (r->dead) {
+			ret = -ENODEV;
+		} else {
+			r->users++;
+			kref_get(&r->ref);
+		}
+	}
+	debugfs_file_put(dentry);
+	return ret;
 }
 
 /* open() of the files that are not seq_files: private_data is the region. */
@@ -101,7 +113,7 @@ static int memscope_file_release(struct inode *inode, struct file *file)
  * and asked for when the window was created. It changes nothing: the
  * taint comes later, once every other check has passed too.
  */
-static int memscope_device_write_check(struct memscope_region *r)
+VISIBLE_IF_KUNIT int memscope_device_write_check(struct memscope_region *r)
 {
 	int ret;
 
@@ -117,6 +129,7 @@ static int memscope_device_write_check(struct memscope_region *r)
 				     r->name);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(memscope_device_write_check);
 
 /*
  * A device write is about to happen: taint the kernel, as regmap's debugfs
@@ -161,11 +174,18 @@ static int memscope_check_offset(struct memscope_region *r, u64 off,
 	return 0;
 }
 
-/* info: key: value lines, common ones first, then the backend's. */
+/*
+ * info: key: value lines, common ones first, then the backend's. The
+ * backend's data goes with its device: hold the file while showing it,
+ * but not across the copy to user space that seq_file does afterwards.
+ */
 static int memscope_info_show(struct seq_file *m, void *unused)
 {
 	struct memscope_region *r = m->private;
+	struct dentry *dentry = m->file->f_path.dentry;
 
+	if (debugfs_file_get(dentry))
+		return -ENODEV;
 	seq_printf(m, "name: %s\n", r->name);
 	seq_printf(m, "kind: %s\n", r->ops->name);
 	seq_printf(m, "size: %#llx\n", r->size);
@@ -178,6 +198,7 @@ static int memscope_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "mmap: %s\n", r->ops->mmap || r->ops->pfn ? "yes" :
 		   r->ops->mmap_refusal ?: "no");
 	seq_printf(m, "mappings: %d\n", atomic_read(&r->mappings));
+	debugfs_file_put(dentry);
 	return 0;
 }
 
@@ -211,6 +232,13 @@ static const struct file_operations memscope_info_fops = {
 	.llseek = seq_lseek,
 	.release = memscope_info_release,
 };
+
+/* One checked read, the device already made ready by the caller. */
+static int memscope_reg_read_one(struct memscope_region *r, u64 off, u64 *val)
+{
+	return memscope_check_offset(r, off, r->width) ?:
+	       r->ops->reg_read(r, off, val);
+}
 
 /**
  * memscope_reg_read() - one checked register read at the region's width
@@ -270,6 +298,31 @@ int memscope_reg_write(struct memscope_region *r, u64 off, u64 val)
 EXPORT_SYMBOL_IF_KUNIT(memscope_reg_write);
 
 /*
+ * The device is made ready (and the file held against teardown) once per
+ * read(2), from start to stop: seq_file copies to user space only after
+ * stop, so a stalled copy never holds up a device's remove().
+ */
+static int memscope_regs_begin(struct seq_file *m)
+{
+	struct memscope_regs_iter *it = m->private;
+	struct dentry *dentry = m->file->f_path.dentry;
+	int ret;
+
+	if (it->begun)
+		return 0;
+	if (debugfs_file_get(dentry))
+		return memscope_fail(-ENODEV, "%s: the region is gone",
+				     it->r->name);
+	ret = memscope_access_begin(it->r);
+	if (ret) {
+		debugfs_file_put(dentry);
+		return ret;
+	}
+	it->begun = true;
+	return 0;
+}
+
+/*
  * regs: one register per line. seq_file replays show() for a record
  * that did not fit its buffer; the cache makes sure such a replay prints
  * the value already read instead of touching the device again, since a
@@ -279,13 +332,16 @@ static void *memscope_regs_start(struct seq_file *m, loff_t *pos)
 {
 	struct memscope_regs_iter *it = m->private;
 
+	int ret;
+
 	/* A new pass over the registers reads them all again. */
 	if (!*pos)
 		it->cached = -1;
 
 	if (*pos >= div_u64(it->r->size, it->r->width))
 		return NULL;
-	return pos;
+	ret = memscope_regs_begin(m);
+	return ret ? ERR_PTR(ret) : pos;
 }
 
 static void *memscope_regs_next(struct seq_file *m, void *v, loff_t *pos)
@@ -296,6 +352,13 @@ static void *memscope_regs_next(struct seq_file *m, void *v, loff_t *pos)
 
 static void memscope_regs_stop(struct seq_file *m, void *v)
 {
+	struct memscope_regs_iter *it = m->private;
+
+	if (!it->begun)
+		return;
+	memscope_access_end(it->r);
+	debugfs_file_put(m->file->f_path.dentry);
+	it->begun = false;
 }
 
 VISIBLE_IF_KUNIT int memscope_regs_show(struct seq_file *m, void *v)
@@ -307,7 +370,7 @@ VISIBLE_IF_KUNIT int memscope_regs_show(struct seq_file *m, void *v)
 	int ret;
 
 	if (it->cached != idx) {
-		ret = memscope_reg_read(it->r, off, &it->value);
+		ret = memscope_reg_read_one(it->r, off, &it->value);
 		if (ret)
 			return ret;
 		it->cached = idx;
@@ -405,7 +468,10 @@ static ssize_t memscope_regs_write(struct file *file, const char __user *ubuf,
 	      memscope_parse_u64(val_tok, false, &val, why, sizeof(why));
 	if (ret)
 		return memscope_fail(ret, "%s: regs: %s", r->name, why);
+	if (debugfs_file_get(file->f_path.dentry))
+		return memscope_fail(-ENODEV, "%s: the region is gone", r->name);
 	ret = memscope_reg_write(r, off, val);
+	debugfs_file_put(file->f_path.dentry);
 	return ret ? ret : count;
 }
 
@@ -418,23 +484,12 @@ static const struct file_operations memscope_regs_fops = {
 };
 
 /*
- * data: raw bytes. Created with debugfs_create_file_unsafe() because the
- * debugfs proxy does not forward mmap; every operation therefore brackets
- * itself with debugfs_file_get()/debugfs_file_put().
+ * data: raw bytes, moved chunk by chunk through a bounce buffer; each
+ * chunk's device access, not the user copy, holds the file (see
+ * memscope_data_chunk()). debugfs's proxy would not forward mmap anyway.
+ *
+ * Offsets and lengths of device memory move whole registers.
  */
-static int memscope_data_open(struct inode *inode, struct file *file)
-{
-	struct dentry *dentry = file->f_path.dentry;
-	int ret;
-
-	if (debugfs_file_get(dentry))
-		return -ENODEV;
-	ret = memscope_file_open(inode, file);
-	debugfs_file_put(dentry);
-	return ret;
-}
-
-/* Offsets and lengths of device memory move whole registers. */
 static int memscope_data_check(struct memscope_region *r, loff_t pos,
 			       size_t len)
 {
@@ -644,8 +699,8 @@ struct memscope_region *memscope_vma_region(struct vm_area_struct *vma)
 	return vma->vm_ops == &memscope_vm_ops ? vma->vm_private_data : NULL;
 }
 
-static int memscope_data_mmap_locked(struct memscope_region *r,
-				     struct vm_area_struct *vma)
+VISIBLE_IF_KUNIT int memscope_data_mmap_locked(struct memscope_region *r,
+					       struct vm_area_struct *vma)
 {
 	unsigned long len = vma->vm_end - vma->vm_start;
 	u64 off;
@@ -703,6 +758,7 @@ static int memscope_data_mmap_locked(struct memscope_region *r,
 	atomic_inc(&r->mappings);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(memscope_data_mmap_locked);
 
 static int memscope_data_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -721,7 +777,7 @@ static int memscope_data_mmap(struct file *file, struct vm_area_struct *vma)
 
 static const struct file_operations memscope_data_fops = {
 	.owner = THIS_MODULE,
-	.open = memscope_data_open,
+	.open = memscope_file_open,
 	.read = memscope_data_read,
 	.write = memscope_data_write,
 	.llseek = memscope_data_llseek,
@@ -797,13 +853,19 @@ int memscope_region_files_create(struct memscope_region *r)
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
 
-	debugfs_create_file("info", 0400, dir, r, &memscope_info_fops);
+	/*
+	 * All "unsafe": debugfs's proxy would hold the file, and with it a
+	 * device's remove(), across user copies. Each operation holds it
+	 * only around what touches the region's memory or device.
+	 */
+	debugfs_create_file_unsafe("info", 0400, dir, r, &memscope_info_fops);
 	r->data = debugfs_create_file_unsafe("data", 0600, dir, r,
 					     &memscope_data_fops);
 	if (r->ops->io) {
-		debugfs_create_file("regs", 0600, dir, r, &memscope_regs_fops);
-		debugfs_create_file("width", 0600, dir, r,
-				    &memscope_width_fops);
+		debugfs_create_file_unsafe("regs", 0600, dir, r,
+					   &memscope_regs_fops);
+		debugfs_create_file_unsafe("width", 0600, dir, r,
+					   &memscope_width_fops);
 	}
 	r->dir = dir;
 	return 0;

@@ -5,8 +5,11 @@
 # read its BAR, see memory decoding gate the accesses, state a 28-bit mask,
 # copy buffers through edu's DMA engine (coherent, then streaming with the
 # syncs the ownership rules need), and unbind under a live mapping.
-# With swiotlb=force on the command line, streaming buffers must show as
-# bounced and the copies must still be right.
+# With swiotlb=force on the command line, streaming buffers need syncs
+# (need-sync: yes), a buffer above dma_max_mapping_size() is refused, and
+# the copies must still be right. Behind an IOMMU (intel_iommu=on) bus
+# addresses are IOVAs: they differ from the CPU physical addresses, and
+# layout still places the buffers in System RAM by their pages.
 # shellcheck source=scripts/guest/lib.sh
 . /lib/guest/lib.sh
 
@@ -91,9 +94,26 @@ t_check "dma s2 stream from-device" wr $M/control "dma s2 $DEV stream 4K from-de
 info=$(cat $M/s1/info)
 t_match "s1 is owned by the device once mapped" '^owner: device$' "$info"
 if grep -q 'swiotlb=[^ ]*force' /proc/cmdline; then
-	t_match "swiotlb=force: s1 is bounced" '^bounced: yes$' "$info"
+	t_match "swiotlb=force: s1 needs syncs (a bounce buffer)" '^need-sync: yes$' "$info"
+	t_errno "swiotlb=force: a stream buffer above dma_max_mapping_size is ERANGE" \
+		ERANGE wr $M/control "dma sbig $DEV stream 512K to-device"
+	t_match "last_error names dma_max_mapping_size's limit" 'maps at most' \
+		"$(cat $M/last_error)"
+	t_eq "... with no warning in the kernel log" 0 \
+		"$(dmesg | grep -cE 'swiotlb buffer is full|WARNING:')"
 else
-	t_match "s1 is not bounced" '^bounced: no$' "$info"
+	t_match "s1 info names its allocator" '^allocator: ' "$info"
+fi
+t_match "s1 info has the CPU physical address" '^phys: 0x[0-9a-f]+$' "$info"
+t_match "s1 info has the bus address" '^bus: 0x[0-9a-f]+$' "$info"
+if [ -n "$(ls /sys/class/iommu 2>/dev/null)" ]; then
+	t_diag "an IOMMU is active: $(ls /sys/class/iommu)"
+	c1phys=$(sed -n 's/^phys: //p' $M/c1/info)
+	t_check "IOMMU: c1's bus address ($c1) is an IOVA, not its CPU address ($c1phys)" \
+		[ "$c1" != "$c1phys" ]
+	t_match "IOMMU: layout places c1 in System RAM by its pages, bus beside" \
+		"^\|  \|  c1 +coherent +$(printf '%016x' "$c1phys") bus $c1 " \
+		"$(sed -n '/^physical memory/,/^device windows/p' $M/layout)"
 fi
 pat=$(hexpat $XFER 9)
 t_errno "CPU write while the device owns s1 is EBUSY" EBUSY wr -x $M/s1/data "$pat"

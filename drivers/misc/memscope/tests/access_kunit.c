@@ -105,6 +105,8 @@ static struct memscope_region *fake_region(struct kunit *test,
 {
 	char text[96];
 
+	if (strstr(opts, "rw") && !IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		kunit_skip(test, "rw windows need CONFIG_MEMSCOPE_WRITE");
 	KUNIT_ASSERT_EQ(test, fake_register(), 0);
 	/* The fake range is a resource the kernel describes: rw needs force. */
 	snprintf(text, sizeof(text), "map fake %#lx %#x %s force", FAKE_BASE,
@@ -263,6 +265,9 @@ static struct memscope_region *edu_region(struct kunit *test)
 {
 	struct pci_dev *pdev = memscope_kunit_edu(test);
 	char text[96];
+
+	if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		kunit_skip(test, "rw windows need CONFIG_MEMSCOPE_WRITE");
 
 	/* edu's BAR is described in /proc/iomem: rw needs force. */
 	snprintf(text, sizeof(text), "map kunit-edu %#llx 0x100 rw force",

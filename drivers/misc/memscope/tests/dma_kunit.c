@@ -150,7 +150,7 @@ static void memscope_dma_coherent_roundtrip_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, edu_run(test, pdev, "dma c2 %s coherent 4K"), 0);
 	c1 = find(test, "c1");
 	c2 = find(test, "c2");
-	KUNIT_EXPECT_LT(test, c1->phys + c1->size - 1, 1ULL << 28);
+	KUNIT_EXPECT_LT(test, c1->bus + c1->size - 1, 1ULL << 28);
 	/* The mask cannot change under live buffers. */
 	KUNIT_EXPECT_EQ(test, edu_run(test, pdev, "dmamask %s 32"), -EBUSY);
 
@@ -161,8 +161,8 @@ static void memscope_dma_coherent_roundtrip_test(struct kunit *test)
 	fill(in, XFER, 0x5a);
 	KUNIT_ASSERT_EQ(test, c1->ops->write(c1, 0, in, XFER), 0);
 
-	edu_dma(test, bar, c1->phys, EDU_BUFFER, 0);
-	edu_dma(test, bar, EDU_BUFFER, c2->phys, EDU_DMA_TO_RAM);
+	edu_dma(test, bar, c1->bus, EDU_BUFFER, 0);
+	edu_dma(test, bar, EDU_BUFFER, c2->bus, EDU_DMA_TO_RAM);
 	KUNIT_ASSERT_EQ(test, c2->ops->read(c2, 0, out, XFER), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, in, XFER);
 }
@@ -193,8 +193,8 @@ static void memscope_dma_stream_roundtrip_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, s1->ops->write(s1, 0, in, XFER), 0);
 	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "sync s1 device"), 0);
 
-	edu_dma(test, bar, s1->phys, EDU_BUFFER, 0);
-	edu_dma(test, bar, EDU_BUFFER, s2->phys, EDU_DMA_TO_RAM);
+	edu_dma(test, bar, s1->bus, EDU_BUFFER, 0);
+	edu_dma(test, bar, EDU_BUFFER, s2->bus, EDU_DMA_TO_RAM);
 	KUNIT_EXPECT_EQ(test, s2->ops->read(s2, 0, out, XFER), -EBUSY);
 	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, "sync s2 cpu"), 0);
 	KUNIT_ASSERT_EQ(test, s2->ops->read(s2, 0, out, XFER), 0);
