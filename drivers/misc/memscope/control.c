@@ -57,6 +57,8 @@ static int memscope_cmd_create(const struct memscope_cmd *cmd)
 	ret = memscope_region_register(r);
 	if (ret)
 		goto destroy_region;
+	if (ops->publish)
+		ops->publish(r);
 	return 0;
 
 destroy_region:

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -185,8 +186,8 @@ int memscope_limits_check(const struct memscope_cmd *cmd)
 		if (cmd->size > READ_ONCE(max_window) &&
 		    !(cmd->opts & MEMSCOPE_OPT_FORCE))
 			return memscope_fail(-E2BIG,
-					     "%s: a %#llx-byte window is over max_window (%#lx); add force",
-					     cmd->name, cmd->size, max_window);
+					     "%s: a %#llx-byte window is over max_window (%#llx); add force",
+					     cmd->name, cmd->size, memscope_max_window());
 		return 0;
 	}
 
@@ -406,6 +407,7 @@ int memscope_region_register(struct memscope_region *r)
 	list_add_tail(&r->node, &memscope_regions);
 	if (r->kind != MEMSCOPE_KIND_BAR)
 		memscope_nr_regions++;
+	r->published = true;
 	return 0;
 }
 
@@ -482,7 +484,8 @@ void memscope_regions_show_owned(struct seq_file *m,
 	list_for_each_entry(r, &memscope_regions, node)
 		if (r->owner == owner)
 			seq_printf(m, "region: %s %s %#llx %#llx\n", r->name,
-				   r->ops->name, r->size, r->phys);
+				   r->ops->name, r->size,
+				   memscope_may_see_phys(m) ? r->phys : 0);
 }
 
 /**
@@ -584,23 +587,24 @@ static ssize_t memscope_control_read(struct file *file, char __user *buf,
  * @what: the file, for the reason
  * @text: buffer of @size bytes for the NUL-terminated command
  * @size: size of @text
- * @ubuf: user buffer
- * @count: bytes written
+ * @from: the bytes of one write(2) or writev(2), all of them
  * @unterminated: per open file: a write without a newline was seen
  *
- * One write(2) is one complete command: a NUL byte, a second line or a
- * command longer than @text are refused, never cut short. A command may
- * end in one newline; after a write without one, whether it succeeded or
- * not, the rest of the stream is refused too, since it could only be the
- * tail of a command split over several writes.
+ * One write(2) or writev(2) is one complete command: a NUL byte, a second
+ * line or a command longer than @text are refused, never cut short. (The
+ * files have ->write_iter(), so writev() arrives here whole instead of one
+ * segment per ->write().) A command may end in one newline; after a write
+ * without one, whether it succeeded or not, the rest of the stream is
+ * refused, since it could only be the tail of a command split over
+ * several writes.
  *
  * Context: Process context.
  * Return: 0 or a negative errno, with the reason recorded.
  */
 int memscope_command_copy(const char *what, char *text, size_t size,
-			  const char __user *ubuf, size_t count,
-			  bool *unterminated)
+			  struct iov_iter *from, bool *unterminated)
 {
+	size_t count = iov_iter_count(from);
 	char *nl;
 
 	if (*unterminated)
@@ -610,7 +614,7 @@ int memscope_command_copy(const char *what, char *text, size_t size,
 	if (!count || count >= size)
 		return memscope_fail(-EINVAL, "%s: a command is 1 to %zu bytes",
 				     what, size - 1);
-	if (copy_from_user(text, ubuf, count))
+	if (!copy_from_iter_full(text, count, from))
 		return -EFAULT;
 	text[count] = '\0';
 	if (memchr(text, '\0', count))
@@ -627,17 +631,17 @@ int memscope_command_copy(const char *what, char *text, size_t size,
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_command_copy);
 
-static ssize_t memscope_control_write(struct file *file,
-				      const char __user *ubuf, size_t count,
-				      loff_t *ppos)
+static ssize_t memscope_control_write_iter(struct kiocb *iocb,
+					   struct iov_iter *from)
 {
-	struct memscope_control_file *cf = file->private_data;
+	struct memscope_control_file *cf = iocb->ki_filp->private_data;
+	size_t count = iov_iter_count(from);
 	char text[MEMSCOPE_CMD_MAX + 1];
 	char why[MEMSCOPE_WHY_MAX];
 	struct memscope_cmd cmd;
 	int ret;
 
-	ret = memscope_command_copy("control", text, sizeof(text), ubuf, count,
+	ret = memscope_command_copy("control", text, sizeof(text), from,
 				    &cf->unterminated);
 	if (ret)
 		return ret;
@@ -653,7 +657,7 @@ static const struct file_operations memscope_control_fops = {
 	.owner = THIS_MODULE,
 	.open = memscope_control_open,
 	.read = memscope_control_read,
-	.write = memscope_control_write,
+	.write_iter = memscope_control_write_iter,
 	.llseek = default_llseek,
 	.release = memscope_control_release,
 };
@@ -765,8 +769,13 @@ static int __init memscope_init(void)
 		goto remove_root;
 
 	/* Commands are taken only once nothing can fail any more. */
-	debugfs_create_file("control", 0600, memscope_root, NULL,
-			    &memscope_control_fops);
+	/*
+	 * "Unsafe": debugfs's proxy forwards ->write() but not ->write_iter(),
+	 * and control needs no protection from removal (open files pin the
+	 * module, and only module exit removes it).
+	 */
+	debugfs_create_file_unsafe("control", 0600, memscope_root, NULL,
+				   &memscope_control_fops);
 	debugfs_create_file("regions", 0400, memscope_root, NULL,
 			    &memscope_regions_fops);
 	debugfs_create_file("layout", 0400, memscope_root, NULL,

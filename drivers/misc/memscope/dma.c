@@ -105,7 +105,6 @@ static int memscope_coherent_create(struct memscope_region *r,
 	r->owner = d->md;
 	r->bus = d->handle;
 	r->flags |= MEMSCOPE_REGION_ZEROED;
-	memscope_device_set_master(d->md);
 	d->md->buffers++;
 	memscope_stats_add(r->kind, PAGE_ALIGN(cmd->size), 1);
 	return 0;
@@ -119,7 +118,9 @@ static void memscope_coherent_destroy(struct memscope_region *r)
 {
 	struct memscope_dma *d = r->priv;
 
-	memscope_device_stop_master(d->md);
+	/* A buffer never published was never the device's to reach. */
+	if (r->published)
+		memscope_device_stop_master(d->md);
 	if (d->sgt.orig_nents)
 		sg_free_table(&d->sgt);
 	dma_free_coherent(d->md->dev, r->size, r->vaddr, d->handle);
@@ -162,14 +163,27 @@ static unsigned long memscope_coherent_pfn(struct memscope_region *r,
 	struct scatterlist *sg;
 	unsigned int i;
 
+	/* Segments need not end on a page boundary (dma-iommu uses the size). */
 	for_each_sgtable_sg(&d->sgt, sg, i) {
-		unsigned long pages = sg->length >> PAGE_SHIFT;
+		unsigned long pages = DIV_ROUND_UP(sg->offset + sg->length,
+						   PAGE_SIZE);
 
 		if (pgoff < pages)
 			return page_to_pfn(sg_page(sg)) + pgoff;
 		pgoff -= pages;
 	}
-	return 0;
+	return MEMSCOPE_NO_PFN;
+}
+
+/*
+ * Bus mastering comes on only once a buffer is published: a command that
+ * fails after the allocation must not change the device's state.
+ */
+static void memscope_dma_publish(struct memscope_region *r)
+{
+	struct memscope_dma *d = r->priv;
+
+	memscope_device_set_master(d->md);
 }
 
 static void memscope_dma_show_common(struct memscope_region *r,
@@ -202,6 +216,7 @@ const struct memscope_backend memscope_coherent_backend = {
 	.write = memscope_linear_write,
 	.mmap = memscope_coherent_mmap,
 	.pfn = memscope_coherent_pfn,
+	.publish = memscope_dma_publish,
 	.show_info = memscope_coherent_show_info,
 };
 EXPORT_SYMBOL_IF_KUNIT(memscope_coherent_backend);
@@ -278,7 +293,6 @@ static int memscope_stream_create(struct memscope_region *r,
 	r->phys = virt_to_phys(r->vaddr);
 	r->bus = d->handle;
 	r->flags |= MEMSCOPE_REGION_ZEROED;
-	memscope_device_set_master(d->md);
 	d->md->buffers++;
 	memscope_stats_add(r->kind, PAGE_SIZE << d->order, 1);
 	return 0;
@@ -292,7 +306,8 @@ static void memscope_stream_destroy(struct memscope_region *r)
 {
 	struct memscope_dma *d = r->priv;
 
-	memscope_device_stop_master(d->md);
+	if (r->published)
+		memscope_device_stop_master(d->md);
 	if (d->pages) {
 		dma_free_pages(d->md->dev, r->size, d->pages, d->handle, d->dir);
 	} else {
@@ -369,6 +384,7 @@ const struct memscope_backend memscope_stream_backend = {
 	.read = memscope_stream_read,
 	.write = memscope_stream_write,
 	.free_check = memscope_stream_free_check,
+	.publish = memscope_dma_publish,
 	.mmap_refusal = "a streaming mapping is owned by the DMA API; use a coherent buffer",
 	.show_info = memscope_stream_show_info,
 };

@@ -18,6 +18,7 @@
 
 struct dentry;
 struct file;
+struct iov_iter;
 struct seq_file;
 struct vm_area_struct;
 
@@ -25,6 +26,7 @@ struct vm_area_struct;
 #define MEMSCOPE_DEV_NAME_MAX	63	/* device names as the bus shows them */
 #define MEMSCOPE_CMD_MAX	255	/* one control command, bytes */
 #define MEMSCOPE_WHY_MAX	160	/* one refusal reason, bytes */
+#define MEMSCOPE_NO_PFN		ULONG_MAX	/* no page frame behind a page */
 
 /* Region kinds; the order is the order of memscope_kind_names[]. */
 enum memscope_kind {
@@ -119,7 +121,11 @@ struct memscope_region;
  * @mmap: prepare @vma (page protection); kinds whose pages are refcounted
  *	(vmalloc) may fill it here
  * @pfn: the page frame behind page @pgoff of the region, inserted at
- *	fault time; kinds with neither @mmap nor @pfn cannot be mapped
+ *	fault time, or MEMSCOPE_NO_PFN (the fault is SIGBUS); kinds with
+ *	neither @mmap nor @pfn cannot be mapped
+ * @publish: the region is registered and visible: hand it to the device
+ *	(a DMA buffer: bus mastering on); never called for a region whose
+ *	creation failed
  * @mmap_refusal: why the kind cannot be mapped, for the user
  * @show_info: print kind-specific `key: value` lines
  *
@@ -143,6 +149,7 @@ struct memscope_backend {
 	int (*free_check)(struct memscope_region *r);
 	int (*mmap)(struct memscope_region *r, struct vm_area_struct *vma);
 	unsigned long (*pfn)(struct memscope_region *r, unsigned long pgoff);
+	void (*publish)(struct memscope_region *r);
 	const char *mmap_refusal;
 	void (*show_info)(struct memscope_region *r, struct seq_file *m);
 };
@@ -168,6 +175,7 @@ struct memscope_backend {
  * @users: open per-region files
  * @mappings: live user-space mappings of `data`
  * @dead: set once the region is being torn down; files refuse access
+ * @published: the region was registered (and possibly used) once
  * @dir: the region's debugfs directory
  * @data: the `data` file, whose mapping is zapped on forced teardown
  */
@@ -190,6 +198,7 @@ struct memscope_region {
 	int users;
 	atomic_t mappings;
 	bool dead;
+	bool published;
 	struct dentry *dir;
 	struct dentry *data;
 };
@@ -234,8 +243,7 @@ bool memscope_locked_down_kcore(void);
 int memscope_check_lockdown(const char *what);
 bool memscope_may_see_phys(struct seq_file *m);
 int memscope_command_copy(const char *what, char *text, size_t size,
-			  const char __user *ubuf, size_t count,
-			  bool *unterminated);
+			  struct iov_iter *from, bool *unterminated);
 int memscope_limits_check(const struct memscope_cmd *cmd);
 u64 memscope_max_window(void);
 int memscope_open_check(struct file *file);

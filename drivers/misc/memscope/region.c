@@ -15,6 +15,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <kunit/visibility.h>
 
 #include "memscope.h"
@@ -386,18 +387,19 @@ EXPORT_SYMBOL_IF_KUNIT(memscope_regs_show);
  * but not io_uring's reads at an explicit offset: refuse every read that
  * is neither a fresh start nor where the previous one ended.
  */
-static ssize_t memscope_regs_read_iter(struct kiocb *iocb, struct iov_iter *to)
+static ssize_t memscope_regs_read(struct file *file, char __user *buf,
+				  size_t count, loff_t *ppos)
 {
-	struct seq_file *m = iocb->ki_filp->private_data;
+	struct seq_file *m = file->private_data;
 	struct memscope_regs_iter *it = m->private;
 
 	/* it->read_lock: no other reader moves read_pos in between. */
 	guard(mutex)(&it->read_lock);
-	if (iocb->ki_pos && iocb->ki_pos != m->read_pos)
+	if (*ppos && *ppos != m->read_pos)
 		return memscope_fail(-ESPIPE,
 				     "%s: regs is read in order from the start",
 				     it->r->name);
-	return seq_read_iter(iocb, to);
+	return seq_read(file, buf, count, ppos);
 }
 
 static const struct seq_operations memscope_regs_sops = {
@@ -443,9 +445,11 @@ static int memscope_regs_release(struct inode *inode, struct file *file)
 }
 
 /* "OFFSET VALUE": exactly one write of the region's width. */
-static ssize_t memscope_regs_write(struct file *file, const char __user *ubuf,
-				   size_t count, loff_t *ppos)
+static ssize_t memscope_regs_write_iter(struct kiocb *iocb,
+					struct iov_iter *from)
 {
+	struct file *file = iocb->ki_filp;
+	size_t count = iov_iter_count(from);
 	struct seq_file *m = file->private_data;
 	struct memscope_regs_iter *it = m->private;
 	struct memscope_region *r = it->r;
@@ -454,7 +458,7 @@ static ssize_t memscope_regs_write(struct file *file, const char __user *ubuf,
 	u64 off, val;
 	int ret;
 
-	ret = memscope_command_copy(r->name, text, sizeof(text), ubuf, count,
+	ret = memscope_command_copy(r->name, text, sizeof(text), from,
 				    &it->unterminated);
 	if (ret)
 		return ret;
@@ -478,8 +482,8 @@ static ssize_t memscope_regs_write(struct file *file, const char __user *ubuf,
 static const struct file_operations memscope_regs_fops = {
 	.owner = THIS_MODULE,
 	.open = memscope_regs_open,
-	.read_iter = memscope_regs_read_iter,
-	.write = memscope_regs_write,
+	.read = memscope_regs_read,
+	.write_iter = memscope_regs_write_iter,
 	.release = memscope_regs_release,
 };
 
@@ -675,10 +679,15 @@ static vm_fault_t memscope_vm_fault(struct vm_fault *vmf)
 	/* Lockdown raised after mmap() reaches pages not yet touched. */
 	if (!r->ops->pfn || memscope_locked_down())
 		return VM_FAULT_SIGBUS;
+	unsigned long pfn;
+
 	guard(mutex)(&r->lock);
 	if (r->dead || vmf->pgoff >= DIV_ROUND_UP(r->size, PAGE_SIZE))
 		return VM_FAULT_SIGBUS;
-	return vmf_insert_pfn(vma, vmf->address, r->ops->pfn(r, vmf->pgoff));
+	pfn = r->ops->pfn(r, vmf->pgoff);
+	if (pfn == MEMSCOPE_NO_PFN)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vma, vmf->address, pfn);
 }
 
 static const struct vm_operations_struct memscope_vm_ops = {
