@@ -61,6 +61,7 @@ expand() {
 row() {
 	case $2 in
 	w)	wr -e "$M/$1" "$3" ;;
+	wv:*)	wr -v "${2#wv:}" -e "$M/$1" "$3" ;;
 	pw:*)	wr -o "${2#pw:}" -x "$M/$1" "$3" ;;
 	pr:*)	rd -o "${2#pr:}" -n "$3" "$M/$1" ;;
 	mmap)	mmap-peek "$M/$1" 0 "$3" ;;
@@ -135,7 +136,8 @@ t_check "fixture: map bro 0xfed00000 0x400 (read-only)" \
 
 # FILE: under memscope/. OP: w (one write of INPUT, wr -e escapes: \n \t
 # \xHH), pw:OFF (one pwrite of the hex bytes INPUT at OFF), pr:OFF (one
-# pread of INPUT bytes at OFF), mmap / mmap-rw (a read-only / read-write
+# pread of INPUT bytes at OFF), wv:N (one writev of INPUT, wr -e escapes,
+# in two segments split after byte N), mmap / mmap-rw (a read-only / read-write
 # shared mmap of INPUT bytes at 0). An optional sixth field is an ERE for
 # last_error.
 rows=0
@@ -224,6 +226,8 @@ control    | w        | sync bedu gpu                               | EINVAL | s
 control    | w        | free nosuch\0free bro                       | EINVAL | a NUL byte cuts nothing short | NUL byte
 control    | w        | free nosuch\nfree bro                       | EINVAL | two commands in one write | more than one line
 control    | w        | free nosuch\n\n                             | EINVAL | a second, empty line | more than one line
+control    | wv:22    | map wv 0xfed00000 0x400 rw                  | EBUSY  | writev is one command, not two pieces (the first would map wv read-only) | rw needs force
+bedu/regs  | wv:7     | 0x4 0x123456789                             | ERANGE | writev to regs is one line (its first piece alone would write 0x1) | does not fit
 # --- control: windows beyond the CPU's physical addresses, port 0
 control    | w        | map top 0xfffffffffffff000 0x1000           | ERANGE | the last page below 2^64 | beyond the CPU
 control    | w        | map top 0x10000000000000 0x1000             | ERANGE | at 2^52 | beyond the CPU

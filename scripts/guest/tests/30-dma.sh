@@ -142,6 +142,17 @@ t_check "free c2 (a coherent buffer)" wr $M/control "free c2"
 t_match "bus mastering is cleared before a buffer is freed" \
 	'^bus-master: no$' "$(cat $M/devices/$DEV/info)"
 
+# dma-iommu describes a buffer of 100 bytes with a 100-byte segment: the
+# mapping must still show the buffer's page, never page 0. (Any boot: the
+# direct mapping rounds up itself.)
+t_check "dma codd coherent 100 (not a page multiple)" \
+	wr $M/control "dma codd $DEV coherent 100"
+pat=$(hexpat 100 3)
+t_eq "fill codd through data" OK "$(wr -x $M/codd/data "$pat")"
+t_eq "a mapping of codd shows its own bytes" "$pat" \
+	"$(mmap-peek $M/codd/data 0 100)"
+t_check "free codd" wr $M/control "free codd"
+
 # Unbind while c1 is mapped: the next touch is SIGBUS, not stale memory.
 exec 4<$M/c1/data
 rm -f /tmp/go30 && mkfifo /tmp/go30

@@ -2,10 +2,12 @@
 /*
  * wr - exactly one write(2) to a file, reporting the errno by name.
  *
- *   wr [-o OFFSET] [-e | -x] FILE STRING
+ *   wr [-o OFFSET | -v SPLIT] [-e | -x] FILE STRING
  *
  * Writes STRING as given (no newline is added) with one write(2), or one
- * pwrite(2) at OFFSET with -o. -e interprets \n \t \\ \0 and \xHH in
+ * pwrite(2) at OFFSET with -o, or one writev(2) of two segments split
+ * after byte SPLIT with -v (one system call that the VFS hands to a
+ * driver without ->write_iter() as two ->write() calls). -e interprets \n \t \\ \0 and \xHH in
  * STRING; -x takes STRING as hex bytes ("00ff7f"). The file is opened
  * O_WRONLY, never created or truncated.
  *
@@ -21,6 +23,7 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static int hexval(int c)
@@ -83,23 +86,28 @@ static long decode(char *s, int escapes, int hex)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: wr [-o OFFSET] [-e | -x] FILE STRING\n");
+	fprintf(stderr, "usage: wr [-o OFFSET | -v SPLIT] [-e | -x] FILE STRING\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long long off = 0;
-	int use_off = 0, escapes = 0, hex = 0, fd, opt;
+	unsigned long long off = 0, split = 0;
+	int use_off = 0, use_split = 0, escapes = 0, hex = 0, fd, opt;
 	long len;
 	ssize_t n;
 
-	while ((opt = getopt(argc, argv, "+o:ex")) != -1) {
+	while ((opt = getopt(argc, argv, "+o:v:ex")) != -1) {
 		switch (opt) {
 		case 'o':
 			if (parse_u64(optarg, &off))
 				usage();
 			use_off = 1;
+			break;
+		case 'v':
+			if (parse_u64(optarg, &split))
+				usage();
+			use_split = 1;
 			break;
 		case 'e':
 			escapes = 1;
@@ -111,10 +119,10 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (argc - optind != 2 || (escapes && hex))
+	if (argc - optind != 2 || (escapes && hex) || (use_off && use_split))
 		usage();
 	len = decode(argv[optind + 1], escapes, hex);
-	if (len < 0)
+	if (len < 0 || (use_split && split > (unsigned long long)len))
 		usage();
 
 	fd = open(argv[optind], O_WRONLY);
@@ -122,9 +130,16 @@ int main(int argc, char **argv)
 		printf("open %s\n", errname(errno));
 		return 1;
 	}
-	if (use_off)
+	if (use_off) {
 		n = pwrite(fd, argv[optind + 1], len, off);
-	else
+	} else if (use_split) {
+		struct iovec v[2] = {
+			{ argv[optind + 1], split },
+			{ argv[optind + 1] + split, len - split },
+		};
+
+		n = writev(fd, v, 2);
+	} else
 		n = write(fd, argv[optind + 1], len);
 	if (n < 0) {
 		printf("%s\n", errname(errno));
