@@ -177,8 +177,10 @@ int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
  * the range, or part of it, is owned by a driver, or it crosses the edge
  * of a range the kernel describes. Either way it counts as busy. A
  * request that nested inside a described range (a PCI BAR, the HPET, an
- * e820 reserved range) rather than at the top of @root is not busy, but
- * what lives there belongs to somebody.
+ * e820 reserved range) is not busy, but what lives there belongs to
+ * somebody. A bus's address window (IORESOURCE_WINDOW: the PCI host
+ * bridge's apertures, which cover nearly all of x86's port space) is not
+ * such a description: it says where a bus decodes, not what is there.
  *
  * - busy with CONFIG_IO_STRICT_DEVMEM: refused, reads included, as
  *   /dev/mem does (iomem=relaxed cannot be seen from a module and does
@@ -196,7 +198,8 @@ static int memscope_window_claim(struct memscope_region *r,
 	bool force = cmd->opts & MEMSCOPE_OPT_FORCE;
 	bool rw = cmd->opts & MEMSCOPE_OPT_RW;
 	bool busy = !res;
-	bool described = busy || res->parent != root;
+	bool described = busy || (res->parent != root &&
+				  !(res->parent->flags & IORESOURCE_WINDOW));
 	u64 last = cmd->addr + cmd->size - 1;
 
 	if (busy && IS_ENABLED(CONFIG_IO_STRICT_DEVMEM))

@@ -114,7 +114,7 @@ w_edu() {
 	t_match "edu/info: virt is a real non-zero address (kptr_restrict=1)" \
 		'^virt: (0x)?0*[1-9a-f][0-9a-f]*$' "$info"
 	t_match "edu/info: width 4 (the map default)" '^width: 4$' "$info"
-	t_match "edu/info: flags rw" '^flags: rw$' "$info"
+	t_match "edu/info: flags rw,forced" '^flags: rw,forced$' "$info"
 	t_match "edu/info: size 0x100" '^size: 0x100$' "$info"
 
 	# data is the registers' bytes in memory order: edu's registers are

@@ -308,15 +308,16 @@ fi
 # A command split over two write(2) calls never runs in pieces: after a
 # write without a newline the descriptor refuses the rest of the stream,
 # whether the first piece was accepted or not.
+# (dd writes to its inherited stdout, fd 3, and names a failed write.)
 exec 3>"$C"
 printf 'free nosuch' >&3 2>/dev/null
 bad "control: a write continuing one without a newline -> EINVAL" EINVAL \
-	'continues one without a newline' sh -c 'printf " bro\n" >&3'
+	'continues one without a newline' sh -c 'printf " bro\n" | dd bs=64 >&3'
 exec 3>&-
 exec 3>"$M/bedu/regs"
 printf '0x4 0x1' >&3
 bad "regs: a value split over two writes -> EINVAL" EINVAL \
-	'continues one without a newline' sh -c 'printf "234\n" >&3'
+	'continues one without a newline' sh -c 'printf "234\n" | dd bs=64 >&3'
 exec 3>&-
 
 # regs is read once, in order: a read at another offset (io_uring's

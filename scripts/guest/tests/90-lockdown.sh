@@ -79,8 +79,8 @@ t_eq "lockdown is now integrity" "none [integrity] confidentiality" \
 # memscope's own gate, reached through descriptors opened before.
 t_errno "locked down: a map through fd 4 is refused by memscope" EPERM \
 	fd4 "map lk3 $bar0 0x100"
-t_match "last_error: control refused by kernel lockdown" \
-	'^control: refused by kernel lockdown$' "$(cat "$M/last_error")"
+t_match "last_error: map refused by kernel lockdown" \
+	'^map: refused by kernel lockdown$' "$(cat "$M/last_error")"
 t_check "locked down: free through fd 4 still works (it only reduces exposure)" \
 	fd4 "free lkf"
 regions_before=$(cat "$M/regions")
