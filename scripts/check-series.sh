@@ -91,6 +91,35 @@ for i in "${!commits[@]}"; do
 	fi
 done
 
+# What the kernel's build bots run besides gcc: coccicheck and a clang
+# W=1 build of the driver and its tests, at the last patch.
+git -C "$CHECK_TREE" checkout -q --detach "$head"
+log="$LOG_DIR/coccicheck"
+if (cd "$CHECK_TREE" && nice -n 10 make -s coccicheck MODE=report \
+	M=drivers/misc/memscope J="$JOBS") > "$log" 2>&1 &&
+   ! grep -E 'drivers/misc/memscope/.*:[0-9]+' "$log"; then
+	t_pass "series: coccicheck MODE=report finds nothing"
+else
+	tail -5 "$log"
+	t_fail "series: coccicheck MODE=report finds nothing"
+fi
+clang_build="$BUILD_DIR/clang"
+log="$LOG_DIR/clang-w1"
+mkdir -p "$clang_build"
+cp "$GUEST_BUILD/.config" "$clang_build/.config"
+clmake() {
+	nice -n 10 make -s -C "$CHECK_TREE" O="$clang_build" ARCH=x86_64 LLVM=1 \
+		CC="ccache clang" -j"$JOBS" "$@"
+}
+rm -rf "$clang_build/drivers/misc/memscope"
+if { clmake olddefconfig prepare && clmake W=1 drivers/misc/memscope/; } \
+	> "$log" 2>&1 && ! grep -E 'warning|error' "$log"; then
+	t_pass "series: clang W=1 builds the driver and its tests, no warnings"
+else
+	tail -20 "$log"
+	t_fail "series: clang W=1 builds the driver and its tests, no warnings"
+fi
+
 # Back to the whole series for the tests that follow.
 git -C "$CHECK_TREE" checkout -q --detach "$head"
 "$MEMSCOPE_REPO/scripts/guest/build-kernel.sh" "$CHECK_TREE" "$GUEST_BUILD" \

@@ -20,6 +20,7 @@
 #include <linux/pm_runtime.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string_choices.h>
 #include <kunit/visibility.h>
 
 #include "memscope.h"
@@ -224,7 +225,7 @@ static int memscope_device_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "device: %s\n", dev_name(md->dev));
 	seq_printf(m, "bus: %s\n", md->dev->bus->name);
 	seq_printf(m, "dma-mask-bits: %u\n", md->mask_bits);
-	seq_printf(m, "bus-master: %s\n", md->master ? "yes" : "no");
+	seq_printf(m, "bus-master: %s\n", str_yes_no(md->master));
 	seq_puts(m, "interrupts: none (INTx disabled; memscope handles no interrupts)\n");
 	seq_puts(m, md->skipped);
 	memscope_regions_show_owned(m, md);

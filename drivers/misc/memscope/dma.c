@@ -16,6 +16,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
+#include <linux/string_choices.h>
 #include <kunit/visibility.h>
 
 #include "memscope.h"
@@ -373,8 +374,8 @@ static void memscope_stream_show_info(struct memscope_region *r,
 	memscope_dma_show_common(r, m);
 	seq_printf(m, "direction: %s\n", memscope_dma_dir_names[d->dir]);
 	seq_printf(m, "owner: %s\n", d->device_owns ? "device" : "cpu");
-	/* All the API says: whether a bounce buffer or the cache is why, it keeps. */
-	seq_printf(m, "need-sync: %s\n", need_sync ? "yes" : "no");
+	/* All the API tells: syncs copy (a bounce buffer) or flush (a cache). */
+	seq_printf(m, "need-sync: %s\n", str_yes_no(need_sync));
 }
 
 const struct memscope_backend memscope_stream_backend = {

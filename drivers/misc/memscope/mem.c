@@ -16,6 +16,7 @@
 #include <linux/poison.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string_choices.h>
 #include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
@@ -151,12 +152,12 @@ static void memscope_mem_show_layout(struct memscope_region *r,
 			   show ? (u64)PFN_PHYS(runs[0].start) +
 				  offset_in_page(r->vaddr) : 0);
 	seq_printf(m, "pages: %lu\n", memscope_mem_nr_pages(r));
-	seq_printf(m, "contiguous: %s\n", nr == 1 ? "yes" : "no");
+	seq_printf(m, "contiguous: %s\n", str_yes_no(nr == 1));
 	seq_printf(m, "runs: %u\n", nr);
 	for (i = 0; i < nr && i < ARRAY_SIZE(runs); i++)
 		seq_printf(m, "pfn %#lx-%#lx (%lu page%s)\n", runs[i].start,
 			   runs[i].start + runs[i].count - 1, runs[i].count,
-			   runs[i].count == 1 ? "" : "s");
+			   str_plural(runs[i].count));
 	if (nr > ARRAY_SIZE(runs))
 		seq_printf(m, "pfn ... (%u more runs)\n",
 			   nr - (unsigned int)ARRAY_SIZE(runs));
