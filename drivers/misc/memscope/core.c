@@ -89,7 +89,7 @@ static unsigned int memscope_nr_regions;	/* under memscope_lock */
  * @fmt: printf-style one-line reason
  * @...: arguments for @fmt
  *
- * The reason goes to `last_error` and, rate limited, to the kernel log.
+ * The reason goes to `last_error` and, at debug level, to the kernel log.
  *
  * Context: Any context.
  * Return: @err, so callers can write ``return memscope_fail(...)``.
@@ -106,7 +106,8 @@ int memscope_fail(int err, const char *fmt, ...)
 	spin_lock(&memscope_last_error_lock);
 	strscpy(memscope_last_error, why);
 	spin_unlock(&memscope_last_error_lock);
-	pr_info_ratelimited("%s (%pe)\n", why, ERR_PTR(err));
+	/* A typo is not news for the kernel log: dynamic debug can show it. */
+	pr_debug("%s (%pe)\n", why, ERR_PTR(err));
 	return err;
 }
 
