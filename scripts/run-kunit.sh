@@ -16,7 +16,10 @@ mkdir -p "$LOG_DIR"
 
 run_one() {
 	local arch=$1 log="$LOG_DIR/$1.log" line passed failed skipped
-	local args=(run --kunitconfig="$KCONFIG" --build_dir="$BUILD_DIR/kunit-$arch"
+	# The two UML runs share one build: only what depends on
+	# CONFIG_MEMSCOPE_WRITE is rebuilt when the option flips.
+	local bdir="$BUILD_DIR/kunit-${arch%-nowrite}"
+	local args=(run --kunitconfig="$KCONFIG" --build_dir="$bdir"
 		    --jobs="$JOBS" --make_options=CC="ccache gcc" --timeout=600)
 
 	if [ "$arch" = uml-nowrite ]; then
@@ -31,11 +34,11 @@ run_one() {
 		> "$log" 2>&1 || true
 
 	if [ "$arch" = x86_64 ] &&
-	   ! grep -qx 'CONFIG_KASAN=y' "$BUILD_DIR/kunit-$arch/.config"; then
+	   ! grep -qx 'CONFIG_KASAN=y' "$bdir/.config"; then
 		t_fail "kunit $arch: CONFIG_KASAN=y in the test kernel"
 	fi
 	if [ "$arch" = uml-nowrite ]; then
-		grep -qx '# CONFIG_MEMSCOPE_WRITE is not set' "$BUILD_DIR/kunit-$arch/.config" ||
+		grep -qx '# CONFIG_MEMSCOPE_WRITE is not set' "$bdir/.config" ||
 			t_fail "kunit $arch: CONFIG_MEMSCOPE_WRITE=n in the test kernel"
 		# The gate suite must run here, not skip.
 		for c in regs_data mmap rw_window; do
