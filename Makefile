@@ -2,15 +2,24 @@
 # memscope: the two commands, and the pieces they are made of.
 # Builds and caches live in $(MEMSCOPE_CACHE), ~/.cache/memscope by default.
 
-.PHONY: demo test bench check-series kunit guest docs series-edit series-export help
+.PHONY: demo test bench fuzz check-series kunit guest docs series-edit series-export help
 
 ARGS ?=
+# make fuzz: run time in seconds, seed, processes, memscope-fuzz options
+# (commas for blanks). SECONDS is passed as an argument: bash would take
+# an exported SECONDS for its own clock.
+SECONDS ?= 600
+SEED ?= 1
+WORKERS ?= 2
+FUZZ_FLAGS ?=
 
 help:
 	@echo "make demo    boot a QEMU guest with the series and tour memscope"
 	@echo "             (make demo ARGS=shell: a shell in the guest instead)"
 	@echo "make test    everything: series checks, KUnit, guest tests, docs"
 	@echo "make bench   memscope against devmem and sysfs resource0 mmap"
+	@echo "make fuzz    SECONDS=N SEED=S: a long fuzz on the debug guest"
+	@echo "             (KASAN, lockdep, UBSAN, kmemleak, DMA-API debug)"
 
 demo:
 	@bash scripts/demo.sh $(ARGS)
@@ -20,6 +29,9 @@ test:
 
 bench:
 	@bash scripts/bench.sh
+
+fuzz:
+	@bash scripts/fuzz.sh "$(SECONDS)" "$(SEED)" "$(WORKERS)" "$(FUZZ_FLAGS)"
 
 check-series:
 	@bash scripts/check-series.sh

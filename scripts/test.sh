@@ -3,8 +3,8 @@
 # make test: install, prepare the base, check the series patch by patch,
 # run KUnit on UML and x86_64, boot the guest twice (the second time with
 # bounce buffering forced), boot the debug guest (fuzz and races under
-# KASAN, lockdep, UBSAN, kmemleak), build the documentation. Ends with one line
-# "N passed, M failed" and a non-zero exit on any failure.
+# KASAN, lockdep, UBSAN, kmemleak), build the documentation. Ends with one
+# line "N passed, M failed" and a non-zero exit on any failure.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -68,6 +68,7 @@ fi
 # kmemleak, DMA-API debug, SMP, PREEMPT), panic_on_warn, two vCPUs; a
 # two-minute fuzz of fixed seed, the targeted races, the bad-input table
 # and rmmod with everything live, then kmemleak.
+# shellcheck source=scripts/guest/debug-env.sh
 . "$MEMSCOPE_REPO/scripts/guest/debug-env.sh"
 dbgdir="$BUILD_DIR/debug-tests"
 rm -rf "$dbgdir" && mkdir -p "$dbgdir"

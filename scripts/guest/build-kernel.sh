@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the memscope guest kernel: tinyconfig + scripts/guest/config.fragment,
+# Build the memscope guest kernel: tinyconfig + scripts/guest/config.fragment
+# (+ the fragments named in $GUEST_EXTRA_FRAGMENTS, space separated, applied
+# in order after it: e.g. scripts/guest/debug.fragment for the debug guest),
 # bzImage and modules, out of tree.
 #
 #   scripts/guest/build-kernel.sh SRC_TREE BUILD_DIR
@@ -9,7 +11,8 @@
 # Incremental: the configuration step (tinyconfig + merge) is skipped when
 # BUILD_DIR/.config was made from the same fragment and source tree, so a
 # rebuild after a driver change only recompiles what changed. Every
-# CONFIG_*= line of the fragment must be in the final .config; a missing one
+# CONFIG_*= line of the fragments must be in the final .config (for an option
+# set in several fragments, the last one's line counts); a missing one
 # (a dependency not met, a typo) fails the build instead of silently giving
 # a guest that does not test what it should. With MEMSCOPE_ALLOW_NO_MODULE=1
 # the MEMSCOPE* options may be missing (tree without the series).
@@ -25,6 +28,13 @@ fi
 mkdir -p "$2"
 build=$(cd "$2" && pwd -P)
 frag="$MEMSCOPE_REPO/scripts/guest/config.fragment"
+frags=("$frag")
+# shellcheck disable=SC2206 # a list of paths
+extra=(${GUEST_EXTRA_FRAGMENTS:-})
+for f in "${extra[@]}"; do
+	[ -f "$f" ] || die "no config fragment: $f"
+	frags+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")")
+done
 stamp="$build/.memscope-guest-config"
 start=$SECONDS
 
@@ -36,24 +46,41 @@ kmake() {
 }
 
 stamp_text() {
-	printf '%s %s\n' "$(sha256sum <"$frag" | cut -d' ' -f1)" "$src"
+	printf '%s %s\n' "$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)" "$src"
 }
 
 configure() {
-	msg "configuring $build (tinyconfig + ${frag#"$MEMSCOPE_REPO"/})"
+	msg "configuring $build (tinyconfig + ${frags[*]#"$MEMSCOPE_REPO"/})"
 	rm -f "$stamp"
 	kmake tinyconfig >/dev/null
 	# -m: only merge; olddefconfig below resolves the dependencies.
 	(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$build" \
-		"$build/.config" "$frag") >/dev/null
+		"$build/.config" "${frags[@]}") >/dev/null
 	kmake olddefconfig >/dev/null
 	stamp_text >"$stamp"
 }
 
-# Print the fragment's assignments that are not in .config, one a line.
+# The fragments' assignments, the last line of each option winning ("# ...
+# is not set" in a later fragment cancels an earlier "=y").
+assignments() {
+	cat "${frags[@]}" | awk '
+		match($0, /^CONFIG_[A-Za-z0-9_]+=/) {
+			o = substr($0, 1, RLENGTH - 1); v[o] = $0; order[++n] = o; next
+		}
+		match($0, /^# CONFIG_[A-Za-z0-9_]+ is not set/) {
+			split($0, w, " "); v[w[2]] = ""; order[++n] = w[2]
+		}
+		END {
+			for (i = 1; i <= n; i++)
+				if (v[order[i]] != "" && !seen[order[i]]++)
+					print v[order[i]]
+		}'
+}
+
+# Print the fragments' assignments that are not in .config, one a line.
 missing_options() {
 	local line
-	grep -E '^CONFIG_[A-Za-z0-9_]+=' "$frag" | while IFS= read -r line; do
+	assignments | while IFS= read -r line; do
 		grep -qxF -- "$line" "$build/.config" && continue
 		if [ "${MEMSCOPE_ALLOW_NO_MODULE:-0}" = 1 ] &&
 		   [[ $line == CONFIG_MEMSCOPE* ]]; then
@@ -80,7 +107,7 @@ fi
 
 missing=$(missing_options)
 if [ -n "$missing" ]; then
-	msg "options of ${frag##*/} that did not stick in $build/.config:"
+	msg "options of ${frags[*]##*/} that did not stick in $build/.config:"
 	printf '  %s\n' "${missing//$'\n'/$'\n'  }" >&2
 	die "kernel configuration incomplete (unmet dependencies or unknown options)"
 fi
