@@ -5,7 +5,7 @@
  * DMA-API debug, panic_on_warn).
  *
  *   memscope-fuzz [-s SEED] [-t SECONDS] [-n OPS] [-w WORKERS] [-K] [-v]
- *                 [-p SECONDS] [-o OPS]
+ *                 [-p SECONDS] [-o GROUPS] [-G N]
  *
  *   -s SEED     seed (default 1); worker W uses a generator derived from
  *               SEED and W: what a worker does is a function of the seed
@@ -15,10 +15,9 @@
  *               operations instead (or as well).
  *   -w WORKERS  processes working at once (default 2), plus short-lived
  *               children of fork operations.
- *   -K          keep away from the inputs of the defects listed in issue
- *               10 section 1 that the driver does not refuse yet (windows
- *               beyond the physical address space, port 0, huge sizes),
- *               so that other findings are not masked by them.
+ *   -K          keep away from the inputs of issue 10's section 1 defects
+ *               (windows beyond the physical address space, port 0, huge
+ *               sizes), for a driver that does not refuse them yet.
  *   -v          print every operation before doing it (reproducers).
  *   -p SECONDS  progress line every SECONDS (default 10; 0: none).
  *   -o LIST     only these operation groups (comma separated: ctl, file,
@@ -31,12 +30,15 @@
  * sync/free with valid and near-valid arguments), mutated commands
  * (garbage bytes, overlong, NUL, newlines, huge and negative numbers,
  * every suffix, leading zeros), split commands; reads, writes, lseeks,
- * preads and pwrites of every file of every region (found with readdir)
- * and of the root files; mmap, munmap, mprotect, mremap, madvise and fork
- * with mappings of `data` touched under sigsetjmp (SIGBUS/SIGSEGV are
- * counted); long-lived descriptors; edu bound and unbound through
- * driver_override, drivers_probe and memscope's unbind; rmmod with files
- * open and insmod ($MEMSCOPE_KO) back.
+ * preads, pwrites, readv, preadv2, pwritev and sendfile of every file of
+ * every region (new files are found with readdir) and of the root files;
+ * io_uring reads and writes at explicit offsets, some through io-wq;
+ * mmap, munmap, mprotect, mremap, madvise and fork with mappings of
+ * `data` touched under sigsetjmp (SIGBUS/SIGSEGV are counted);
+ * long-lived descriptors; edu bound and unbound through driver_override,
+ * drivers_probe and memscope's unbind; rmmod with files open and insmod
+ * ($MEMSCOPE_KO) back; and, on worker 0, a controlled round trip through
+ * edu's DMA engine (see op_dma()), compared byte for byte.
  *
  * Device writes stay on harmless targets (see fuzz.h): the class of every
  * region name is fixed by its spelling, "f<W><C><N>":
@@ -55,9 +57,10 @@
  * on the descriptor, a held descriptor's calls, a mapping operation ...),
  * ops/s, the system calls they made (every call whose result the
  * histogram counts), a histogram of errnos per call and overall, the
- * time per group of operations, signals caught, and findings (kernel-internal errnos reaching
- * user space, workers that died or hung). Exit status 0 without findings,
- * 1 with findings, 2 usage.
+ * time per group of operations, signals caught, DMA round trips, and
+ * findings (kernel-internal errnos reaching user space, a DMA round trip
+ * that differs, workers that died or hung, regions left afterwards).
+ * Exit status 0 without findings, 1 with findings, 2 usage.
  */
 #include "fuzz.h"
 
