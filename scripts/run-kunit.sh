@@ -15,7 +15,7 @@ LOG_DIR="$BUILD_DIR/kunit-logs"
 mkdir -p "$LOG_DIR"
 
 run_one() {
-	local arch=$1 log="$LOG_DIR/$1.log" line passed failed skipped
+	local arch=$1 log="$LOG_DIR/$1.log" line passed failed skipped errors
 	# The two UML runs share one build: only what depends on
 	# CONFIG_MEMSCOPE_WRITE is rebuilt when the option flips.
 	local bdir="$BUILD_DIR/kunit-${arch%-nowrite}"
@@ -55,6 +55,9 @@ run_one() {
 	passed=$(grep -o 'passed: [0-9]*' <<<"$line" | grep -o '[0-9]*' || echo 0)
 	failed=$(grep -o 'failed: [0-9]*' <<<"$line" | grep -o '[0-9]*' || echo 0)
 	skipped=$(grep -o 'skipped: [0-9]*' <<<"$line" | grep -o '[0-9]*' || echo 0)
+	# kunit.py counts results it could not parse as errors: failures too.
+	errors=$(grep -o 'errors: [0-9]*' <<<"$line" | grep -o '[0-9]*' || echo 0)
+	failed=$((failed + errors))
 	grep -E '^\[[0-9:]+\] +(\[(PASSED|FAILED|SKIPPED)\]|=+ \[(PASSED|FAILED)\])' "$log" |
 		grep -v '^\[[0-9:]*\] *\[PASSED\]' || true
 	[ "$failed" = 0 ] || grep -B2 -A12 'FAILED\|# .*: EXPECTATION FAILED\|ASSERTION FAILED' "$log" | head -60

@@ -86,6 +86,12 @@ else
 	printf 'MEMSCOPE_KO=/%s\n' "$ko" >"$stage/etc/memscope-guest.conf"
 fi
 
+# GUEST_EXTRA_FILES: "SRC:DEST" pairs (space separated), e.g. make bench's
+# module.
+for pair in ${GUEST_EXTRA_FILES:-}; do
+	mkdir -p "$stage/$(dirname "${pair#*:}")"
+	cp "${pair%%:*}" "$stage/${pair#*:}"
+done
 install -m 0755 "$guest/init" "$stage/init"
 install -m 0644 "$guest/lib.sh" "$stage/lib/guest/lib.sh"
 cp -R "$tests_dir"/. "$stage/tests/"

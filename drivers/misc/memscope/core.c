@@ -21,6 +21,9 @@
 
 #include "memscope.h"
 
+#define CREATE_TRACE_POINTS
+#include "memscope_trace.h"
+
 const char *const memscope_kind_names[MEMSCOPE_NR_KINDS] = {
 	[MEMSCOPE_KIND_MMIO] = "mmio",
 	[MEMSCOPE_KIND_PIO] = "pio",
@@ -323,6 +326,7 @@ struct memscope_region *memscope_region_alloc(void)
 	INIT_LIST_HEAD(&r->node);
 	kref_init(&r->ref);
 	mutex_init(&r->lock);
+	mutex_init(&r->prog_lock);
 	atomic_set(&r->mappings, 0);
 	r->width = 1;
 	return r;
@@ -333,6 +337,8 @@ static void memscope_region_release(struct kref *ref)
 	struct memscope_region *r = container_of(ref, struct memscope_region,
 						 ref);
 
+	memscope_prog_free(r->prog);
+	mutex_destroy(&r->prog_lock);
 	mutex_destroy(&r->lock);
 	kmem_cache_free(memscope_region_cache, r);
 }
@@ -409,6 +415,7 @@ int memscope_region_register(struct memscope_region *r)
 	if (r->kind != MEMSCOPE_KIND_BAR)
 		memscope_nr_regions++;
 	r->published = true;
+	trace_memscope_region_create(r);
 	return 0;
 }
 
@@ -427,6 +434,7 @@ static void memscope_region_destroy(struct memscope_region *r)
 	 * debugfs_file_get() and never reach the backend.
 	 */
 	debugfs_remove(r->dir);
+	trace_memscope_region_free(r);
 	r->ops->destroy(r);
 	memscope_region_put(r);
 }
@@ -541,7 +549,12 @@ static const char memscope_control_help[] =
 	"dma    NAME DEV stream SIZE to-device|from-device|bidirectional\n"
 	"dmamask DEV BITS\n"
 	"sync   NAME cpu|device\n"
-	"free   NAME\n";
+	"free   NAME\n"
+	"\n"
+	"NAME/ops (io kinds), one program per write, one line each of:\n"
+	"r OFF | w OFF VAL | rmw OFF MASK VAL | delay US\n"
+	"poll OFF MASK VAL TIMEOUT_US [INTERVAL_US]\n"
+	"a first line 'dry' checks and reports, touching nothing\n";
 
 static int memscope_root_open(struct inode *inode, struct file *file)
 {
@@ -584,53 +597,55 @@ static ssize_t memscope_control_read(struct file *file, char __user *buf,
 }
 
 /**
- * memscope_command_copy() - take one command from a write(2)
+ * memscope_text_copy() - take one command or program from a write(2)
  * @what: the file, for the reason
- * @text: buffer of @size bytes for the NUL-terminated command
+ * @text: buffer of @size bytes for the NUL-terminated text
  * @size: size of @text
  * @from: the bytes of one write(2) or writev(2), all of them
- * @unterminated: per open file: a write without a newline was seen
+ * @unterminated: per open file: a write without a final newline was seen
+ * @lines: the text is a program of several lines, not one command
  *
- * One write(2) or writev(2) is one complete command: a NUL byte, a second
- * line or a command longer than @text are refused, never cut short. (The
- * files have ->write_iter(), so writev() arrives here whole instead of one
- * segment per ->write().) A command may end in one newline; after a write
- * without one, whether it succeeded or not, the rest of the stream is
- * refused, since it could only be the tail of a command split over
- * several writes.
+ * One write(2) or writev(2) is one complete command (or program): a NUL
+ * byte, a second line in a command, or text longer than @text are
+ * refused, never cut short. (The files have ->write_iter(), so writev()
+ * arrives here whole instead of one segment per ->write().) The text may
+ * end in one newline; after a write without one, whether it succeeded or
+ * not, the rest of the stream is refused, since it could only be the tail
+ * of a command split over several writes.
  *
  * Context: Process context.
  * Return: 0 or a negative errno, with the reason recorded.
  */
-int memscope_command_copy(const char *what, char *text, size_t size,
-			  struct iov_iter *from, bool *unterminated)
+int memscope_text_copy(const char *what, char *text, size_t size,
+		       struct iov_iter *from, bool *unterminated, bool lines)
 {
 	size_t count = iov_iter_count(from);
 	char *nl;
 
 	if (*unterminated)
 		return memscope_fail(-EINVAL,
-				     "%s: this write continues one without a newline; one command per write(2)",
-				     what);
+				     "%s: this write continues one without a newline; one %s per write(2)",
+				     what, lines ? "program" : "command");
 	if (!count || count >= size)
-		return memscope_fail(-EINVAL, "%s: a command is 1 to %zu bytes",
-				     what, size - 1);
+		return memscope_fail(-EINVAL, "%s: a %s is 1 to %zu bytes",
+				     what, lines ? "program" : "command",
+				     size - 1);
 	if (!copy_from_iter_full(text, count, from))
 		return -EFAULT;
 	text[count] = '\0';
 	if (memchr(text, '\0', count))
-		return memscope_fail(-EINVAL, "%s: command contains a NUL byte",
+		return memscope_fail(-EINVAL, "%s: text contains a NUL byte",
 				     what);
 	nl = strchr(text, '\n');
-	if (nl && nl != text + count - 1)
+	if (!lines && nl && nl != text + count - 1)
 		return memscope_fail(-EINVAL,
 				     "%s: more than one line; one command per write(2)",
 				     what);
-	if (!nl)
+	if (text[count - 1] != '\n')
 		*unterminated = true;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(memscope_command_copy);
+EXPORT_SYMBOL_IF_KUNIT(memscope_text_copy);
 
 static ssize_t memscope_control_write_iter(struct kiocb *iocb,
 					   struct iov_iter *from)
@@ -642,8 +657,8 @@ static ssize_t memscope_control_write_iter(struct kiocb *iocb,
 	struct memscope_cmd cmd;
 	int ret;
 
-	ret = memscope_command_copy("control", text, sizeof(text), from,
-				    &cf->unterminated);
+	ret = memscope_text_copy("control", text, sizeof(text), from,
+				 &cf->unterminated, false);
 	if (ret)
 		return ret;
 

@@ -20,6 +20,7 @@
 #include <kunit/visibility.h>
 
 #include "memscope.h"
+#include "memscope_trace.h"
 
 /* A DMA buffer is one allocation: at most MAX_PAGE_ORDER pages. */
 #define MEMSCOPE_DMA_MAX	(PAGE_SIZE << MAX_PAGE_ORDER)
@@ -429,6 +430,7 @@ int memscope_dma_sync(const struct memscope_cmd *cmd)
 			dma_sync_single_for_cpu(d->md->dev, d->handle, r->size,
 						d->dir);
 		d->device_owns = cmd->to_device;
+		trace_memscope_dma_sync(r, cmd->to_device);
 	}
 put:
 	memscope_region_put(r);

@@ -15,6 +15,89 @@
 #include <linux/unaligned.h>
 
 #include "memscope.h"
+#include "memscope_trace.h"
+
+/*
+ * A port cookie (a pio region, an I/O BAR) needs ioreadX()/iowriteX(),
+ * which tell ports from memory on every access; device memory takes the
+ * readX()/writeX() accessors directly. Either way one call is exactly one
+ * access of the width: a 64-bit access exists only as readq()/writeq() on
+ * memory (x86 has no 64-bit port I/O, and ioread64() would split in two).
+ */
+static __always_inline u64 memscope_io_get(const void __iomem *addr,
+					   unsigned int width, bool port)
+{
+	switch (width) {
+	case 1:
+		return port ? ioread8(addr) : readb(addr);
+	case 2:
+		return port ? ioread16(addr) : readw(addr);
+	case 4:
+		return port ? ioread32(addr) : readl(addr);
+#ifdef CONFIG_64BIT
+	case 8:
+		return readq(addr);
+#endif
+	}
+	return 0;
+}
+
+static __always_inline void memscope_io_put(void __iomem *addr, u64 val,
+					    unsigned int width, bool port)
+{
+	switch (width) {
+	case 1:
+		port ? iowrite8(val, addr) : writeb(val, addr);
+		return;
+	case 2:
+		port ? iowrite16(val, addr) : writew(val, addr);
+		return;
+	case 4:
+		port ? iowrite32(val, addr) : writel(val, addr);
+		return;
+#ifdef CONFIG_64BIT
+	case 8:
+		writeq(val, addr);
+		return;
+#endif
+	}
+}
+
+/* Bytes of `data` are in the order the device holds them (little-endian). */
+static __always_inline u64 memscope_buf_get(const void *buf, unsigned int width)
+{
+	switch (width) {
+	case 1:
+		return *(const u8 *)buf;
+	case 2:
+		return get_unaligned_le16(buf);
+	case 4:
+		return get_unaligned_le32(buf);
+	}
+	return get_unaligned_le64(buf);
+}
+
+static __always_inline void memscope_buf_put(void *buf, u64 val,
+					     unsigned int width)
+{
+	switch (width) {
+	case 1:
+		*(u8 *)buf = val;
+		return;
+	case 2:
+		put_unaligned_le16(val, buf);
+		return;
+	case 4:
+		put_unaligned_le32(val, buf);
+		return;
+	}
+	put_unaligned_le64(val, buf);
+}
+
+static bool memscope_io_width_ok(const struct memscope_region *r)
+{
+	return r->width <= 8 && (r->ops->widths & BIT(r->width));
+}
 
 /**
  * memscope_io_reg_read() - one device read of exactly the region's width
@@ -22,34 +105,15 @@
  * @off: byte offset, checked by the caller
  * @val: the value read
  *
- * ioread8/16/32 serve both MMIO and port cookies; a 64-bit access exists
- * only as readq on memory (x86 has no 64-bit port I/O, and ioread64 would
- * split in two).
- *
  * Context: Process context.
  * Return: 0, or -EINVAL for a width the region cannot have.
  */
 int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val)
 {
-	void __iomem *addr = r->iomem + off;
-
-	switch (r->width) {
-	case 1:
-		*val = ioread8(addr);
-		return 0;
-	case 2:
-		*val = ioread16(addr);
-		return 0;
-	case 4:
-		*val = ioread32(addr);
-		return 0;
-#ifdef CONFIG_64BIT
-	case 8:
-		*val = readq(addr);
-		return 0;
-#endif
-	}
-	return -EINVAL;
+	if (!memscope_io_width_ok(r))
+		return -EINVAL;
+	*val = memscope_io_get(r->iomem + off, r->width, memscope_region_is_port(r));
+	return 0;
 }
 
 /**
@@ -63,25 +127,51 @@ int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val)
  */
 int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val)
 {
-	void __iomem *addr = r->iomem + off;
+	if (!memscope_io_width_ok(r))
+		return -EINVAL;
+	memscope_io_put(r->iomem + off, val, r->width, memscope_region_is_port(r));
+	return 0;
+}
 
-	switch (r->width) {
-	case 1:
-		iowrite8(val, addr);
-		return 0;
-	case 2:
-		iowrite16(val, addr);
-		return 0;
-	case 4:
-		iowrite32(val, addr);
-		return 0;
-#ifdef CONFIG_64BIT
-	case 8:
-		writeq(val, addr);
-		return 0;
-#endif
+/*
+ * One tight loop per (width, port) pair, generated from one body: the
+ * accessor is chosen once per chunk, not per unit, so that reading a
+ * memory-backed BAR costs little more than the loads themselves.
+ */
+static __always_inline void memscope_io_read_units(struct memscope_region *r,
+						   u64 off, void *buf,
+						   size_t len,
+						   unsigned int width,
+						   bool port)
+{
+	const void __iomem *addr = r->iomem + off;
+	size_t i;
+
+	for (i = 0; i < len; i += width) {
+		u64 val = memscope_io_get(addr + i, width, port);
+
+		memscope_buf_put(buf + i, val, width);
+		trace_memscope_access(r, off + i, width, val, false,
+				      MEMSCOPE_VIA_DATA);
 	}
-	return -EINVAL;
+}
+
+static __always_inline void memscope_io_write_units(struct memscope_region *r,
+						    u64 off, const void *buf,
+						    size_t len,
+						    unsigned int width,
+						    bool port)
+{
+	void __iomem *addr = r->iomem + off;
+	size_t i;
+
+	for (i = 0; i < len; i += width) {
+		u64 val = memscope_buf_get(buf + i, width);
+
+		memscope_io_put(addr + i, val, width, port);
+		trace_memscope_access(r, off + i, width, val, true,
+				      MEMSCOPE_VIA_DATA);
+	}
 }
 
 /**
@@ -91,43 +181,39 @@ int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val)
  * @buf: kernel buffer
  * @len: bytes, a multiple of the width
  *
- * Bytes land in the order the device holds them (the accessors return
- * little-endian registers in CPU order).
- *
  * Context: Process context.
  * Return: 0, or -EINVAL for a width the region cannot have.
  */
 int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 {
-	void __iomem *addr = r->iomem + off;
-	unsigned int width = r->width;
-	size_t i;
+	bool port = memscope_region_is_port(r);
 
-	/*
-	 * One loop per width, so that a whole-window read costs one device
-	 * access per unit and nothing else: the accessor is chosen once.
-	 */
-	switch (width) {
+	if (!memscope_io_width_ok(r))
+		return -EINVAL;
+	switch (r->width) {
 	case 1:
-		for (i = 0; i < len; i++)
-			*(u8 *)(buf + i) = ioread8(addr + i);
-		return 0;
+		if (port)
+			memscope_io_read_units(r, off, buf, len, 1, true);
+		else
+			memscope_io_read_units(r, off, buf, len, 1, false);
+		break;
 	case 2:
-		for (i = 0; i < len; i += 2)
-			put_unaligned_le16(ioread16(addr + i), buf + i);
-		return 0;
+		if (port)
+			memscope_io_read_units(r, off, buf, len, 2, true);
+		else
+			memscope_io_read_units(r, off, buf, len, 2, false);
+		break;
 	case 4:
-		for (i = 0; i < len; i += 4)
-			put_unaligned_le32(ioread32(addr + i), buf + i);
-		return 0;
-#ifdef CONFIG_64BIT
-	case 8:
-		for (i = 0; i < len; i += 8)
-			put_unaligned_le64(readq(addr + i), buf + i);
-		return 0;
-#endif
+		if (port)
+			memscope_io_read_units(r, off, buf, len, 4, true);
+		else
+			memscope_io_read_units(r, off, buf, len, 4, false);
+		break;
+	default:
+		memscope_io_read_units(r, off, buf, len, 8, false);
+		break;
 	}
-	return -EINVAL;
+	return 0;
 }
 
 /**
@@ -143,29 +229,32 @@ int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
 		      size_t len)
 {
-	unsigned int width = r->width;
-	size_t i;
-	u64 val = 0;
-	int ret;
+	bool port = memscope_region_is_port(r);
 
-	for (i = 0; i < len; i += width) {
-		switch (width) {
-		case 1:
-			val = *(const u8 *)(buf + i);
-			break;
-		case 2:
-			val = get_unaligned_le16(buf + i);
-			break;
-		case 4:
-			val = get_unaligned_le32(buf + i);
-			break;
-		case 8:
-			val = get_unaligned_le64(buf + i);
-			break;
-		}
-		ret = memscope_io_reg_write(r, off + i, val);
-		if (ret)
-			return ret;
+	if (!memscope_io_width_ok(r))
+		return -EINVAL;
+	switch (r->width) {
+	case 1:
+		if (port)
+			memscope_io_write_units(r, off, buf, len, 1, true);
+		else
+			memscope_io_write_units(r, off, buf, len, 1, false);
+		break;
+	case 2:
+		if (port)
+			memscope_io_write_units(r, off, buf, len, 2, true);
+		else
+			memscope_io_write_units(r, off, buf, len, 2, false);
+		break;
+	case 4:
+		if (port)
+			memscope_io_write_units(r, off, buf, len, 4, true);
+		else
+			memscope_io_write_units(r, off, buf, len, 4, false);
+		break;
+	default:
+		memscope_io_write_units(r, off, buf, len, 8, false);
+		break;
 	}
 	return 0;
 }

@@ -44,12 +44,6 @@ static const void *memscope_region_kva(struct memscope_region *r)
 	return r->ops->io ? (const void __force *)r->iomem : r->vaddr;
 }
 
-/* Port space: pio windows and the I/O BARs of bound devices. */
-static bool memscope_region_is_port(struct memscope_region *r)
-{
-	return r->kind == MEMSCOPE_KIND_PIO || (r->flags & MEMSCOPE_REGION_PORT);
-}
-
 static void memscope_layout_entry(struct seq_file *m, struct memscope_region *r,
 				  const char *where)
 {

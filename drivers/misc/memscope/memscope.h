@@ -18,6 +18,7 @@
 
 struct dentry;
 struct file;
+struct inode;
 struct iov_iter;
 struct seq_file;
 struct vm_area_struct;
@@ -88,6 +89,65 @@ struct memscope_cmd {
 	unsigned int mask_bits;
 	enum dma_data_direction dir;
 	bool to_device;
+};
+
+/* Programs of `ops`: bytes per write(2), lines that access, time. */
+#define MEMSCOPE_PROG_MAX_BYTES	4096
+#define MEMSCOPE_PROG_MAX_OPS	1024
+#define MEMSCOPE_PROG_MAX_US	10000000	/* polls and delays together */
+#define MEMSCOPE_DELAY_MAX_US	1000000
+#define MEMSCOPE_POLL_INTERVAL_US	10	/* when the line names none */
+
+enum memscope_op_code {
+	MEMSCOPE_OP_READ,
+	MEMSCOPE_OP_WRITE,
+	MEMSCOPE_OP_RMW,
+	MEMSCOPE_OP_POLL,
+	MEMSCOPE_OP_DELAY,
+};
+
+/**
+ * struct memscope_op - one line of a program, and what running it gave
+ * @code: the operation
+ * @line: line number in the program text, from 1
+ * @off: byte offset in the region (not for delay)
+ * @mask: bits of rmw and poll
+ * @val: value to write (w), bits to set (rmw), value to wait for (poll)
+ * @us: poll timeout or delay, microseconds
+ * @interval_us: time between two reads of a poll
+ * @got: the value read (r, rmw's old value, poll's last value)
+ * @took_us: how long a poll or delay took
+ * @err: 0, or why this line stopped the program
+ * @done: the line ran (or, in a dry run, was reported)
+ */
+struct memscope_op {
+	enum memscope_op_code code;
+	unsigned int line;
+	u64 off;
+	u64 mask;
+	u64 val;
+	u32 us;
+	u32 interval_us;
+	u64 got;
+	u32 took_us;
+	int err;
+	bool done;
+};
+
+/**
+ * struct memscope_prog - a parsed `ops` program and its results
+ * @dry: check and report, touch nothing
+ * @writes: some line writes the device
+ * @width: the access width the program was checked against
+ * @n: number of lines in @op
+ * @op: the lines that do something, in order
+ */
+struct memscope_prog {
+	bool dry;
+	bool writes;
+	unsigned int width;
+	unsigned int n;
+	struct memscope_op op[];
 };
 
 /* Region flags, shown in `regions` and `info`. */
@@ -178,6 +238,8 @@ struct memscope_backend {
  * @published: the region was registered (and possibly used) once
  * @dir: the region's debugfs directory
  * @data: the `data` file, whose mapping is zapped on forced teardown
+ * @prog_lock: one `ops` program at a time; guards @prog
+ * @prog: the last `ops` program and its results, or NULL
  */
 struct memscope_region {
 	struct list_head node;
@@ -201,6 +263,8 @@ struct memscope_region {
 	bool published;
 	struct dentry *dir;
 	struct dentry *data;
+	struct mutex prog_lock;	/* ops programs run one at a time */
+	struct memscope_prog *prog;
 };
 
 /**
@@ -227,6 +291,12 @@ struct memscope_device {
 	u64 saved_coherent_mask;
 };
 
+/* Port space: pio windows and the I/O BARs of bound devices. */
+static inline bool memscope_region_is_port(const struct memscope_region *r)
+{
+	return r->kind == MEMSCOPE_KIND_PIO || (r->flags & MEMSCOPE_REGION_PORT);
+}
+
 extern const char *const memscope_kind_names[MEMSCOPE_NR_KINDS];
 
 /* parse.c */
@@ -235,6 +305,14 @@ int memscope_cmd_parse(const char *text, struct memscope_cmd *cmd,
 int memscope_parse_u64(const char *tok, bool suffix, u64 *val,
 		       char *why, size_t why_len);
 bool memscope_name_valid(const char *name);
+__printf(4, 5) int memscope_why(char *why, size_t len, int err,
+				const char *fmt, ...);
+
+/* ops_parse.c */
+int memscope_prog_parse(const char *text, unsigned int width, u64 size,
+			struct memscope_prog **progp, char *why, size_t why_len);
+void memscope_prog_free(struct memscope_prog *p);
+const char *memscope_op_name(enum memscope_op_code code);
 
 /* core.c */
 __printf(2, 3) int memscope_fail(int err, const char *fmt, ...);
@@ -242,8 +320,8 @@ bool memscope_locked_down(void);
 bool memscope_locked_down_kcore(void);
 int memscope_check_lockdown(const char *what);
 bool memscope_may_see_phys(struct seq_file *m);
-int memscope_command_copy(const char *what, char *text, size_t size,
-			  struct iov_iter *from, bool *unterminated);
+int memscope_text_copy(const char *what, char *text, size_t size,
+		       struct iov_iter *from, bool *unterminated, bool lines);
 int memscope_limits_check(const struct memscope_cmd *cmd);
 u64 memscope_max_window(void);
 int memscope_open_check(struct file *file);
@@ -319,6 +397,11 @@ int memscope_cmd_run(const struct memscope_cmd *cmd);
 
 /* region.c */
 int memscope_region_files_create(struct memscope_region *r);
+int memscope_file_get(struct inode *inode, struct file *file);
+void memscope_file_close(struct memscope_region *r);
+void memscope_device_write_taint(struct memscope_region *r);
+int memscope_access_begin(struct memscope_region *r);
+void memscope_access_end(struct memscope_region *r);
 int memscope_reg_read(struct memscope_region *r, u64 off, u64 *val);
 int memscope_reg_write(struct memscope_region *r, u64 off, u64 val);
 
@@ -340,10 +423,14 @@ struct memscope_regs_iter {
 	bool begun;
 };
 
+/* ops.c */
+extern const struct file_operations memscope_ops_fops;
+int memscope_prog_run(struct memscope_region *r, struct memscope_prog *p);
+
+int memscope_device_write_check(struct memscope_region *r);
 #if IS_ENABLED(CONFIG_KUNIT)
 struct platform_driver;
 int memscope_regs_show(struct seq_file *m, void *v);
-int memscope_device_write_check(struct memscope_region *r);
 int memscope_data_mmap_locked(struct memscope_region *r,
 			      struct vm_area_struct *vma);
 extern struct platform_driver memscope_platform_driver;

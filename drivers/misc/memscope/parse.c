@@ -26,8 +26,20 @@ struct memscope_tokens {
 	unsigned int n;
 };
 
-static __printf(4, 5) int memscope_why(char *why, size_t len, int err,
-				       const char *fmt, ...)
+/**
+ * memscope_why() - write a one-line reason and return an error
+ * @why: buffer for the reason
+ * @len: size of @why
+ * @err: the error to return
+ * @fmt: printf-style format of the reason
+ *
+ * The parsers have no side effects: they hand their reason back to the
+ * caller, which records it.
+ *
+ * Context: Any context.
+ * Return: @err.
+ */
+int memscope_why(char *why, size_t len, int err, const char *fmt, ...)
 {
 	va_list args;
 

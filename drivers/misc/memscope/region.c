@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memscope per-region files: info, regs, data and width.
+ * memscope per-region files: info, regs, data and width (ops.c has ops).
  *
  * The same files serve every kind; the backend only moves the bytes. All
  * checks on user input happen here, before a backend is called, so every
@@ -13,15 +13,20 @@
 #include <linux/panic.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <kunit/visibility.h>
 
 #include "memscope.h"
+#include "memscope_trace.h"
 
-/* Bytes moved per backend call on `data`: bounds the bounce buffer. */
-#define MEMSCOPE_CHUNK		PAGE_SIZE
+/*
+ * Bytes moved per backend call on `data`: bounds the bounce buffer and
+ * the time a device's remove() may wait for one chunk.
+ */
+#define MEMSCOPE_CHUNK		SZ_64K
 
 static const char *const memscope_flag_names[] = {
 	"rw", "wc", "forced", "busy", "zeroed", "port",
@@ -53,11 +58,17 @@ void memscope_flags_show(struct seq_file *m, struct memscope_region *r)
 		seq_puts(m, "-");
 }
 
-/*
- * Take a reference for an open file. A dead region (freed, or its device
- * gone) can no longer be opened.
+/**
+ * memscope_file_get() - take a region's reference for an open file
+ * @inode: the file's inode; i_private is the region
+ * @file: the file being opened
+ *
+ * A dead region (freed, or its device gone) can no longer be opened.
+ *
+ * Context: Process context.
+ * Return: 0, -EPERM without CAP_SYS_RAWIO, -ENODEV for a dead region.
  */
-static int memscope_file_get(struct inode *inode, struct file *file)
+int memscope_file_get(struct inode *inode, struct file *file)
 {
 	struct dentry *dentry = file->f_path.dentry;
 	struct memscope_region *r = inode->i_private;
@@ -96,7 +107,13 @@ static int memscope_file_open(struct inode *inode, struct file *file)
 	return ret;
 }
 
-static void memscope_file_close(struct memscope_region *r)
+/**
+ * memscope_file_close() - drop what memscope_file_get() took
+ * @r: the region
+ *
+ * Context: Process context.
+ */
+void memscope_file_close(struct memscope_region *r)
 {
 	scoped_guard(mutex, &r->lock)
 		r->users--;
@@ -109,12 +126,18 @@ static int memscope_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * The one gate every device write passes: built in, allowed by lockdown,
- * and asked for when the window was created. It changes nothing: the
- * taint comes later, once every other check has passed too.
+/**
+ * memscope_device_write_check() - the gate every device write passes
+ * @r: the region to be written
+ *
+ * Device writes must be built in, allowed by lockdown, and asked for when
+ * the window was created. It changes nothing: the taint comes later, once
+ * every other check has passed too.
+ *
+ * Context: Process context.
+ * Return: 0, or -EPERM with the reason recorded.
  */
-VISIBLE_IF_KUNIT int memscope_device_write_check(struct memscope_region *r)
+int memscope_device_write_check(struct memscope_region *r)
 {
 	int ret;
 
@@ -132,11 +155,16 @@ VISIBLE_IF_KUNIT int memscope_device_write_check(struct memscope_region *r)
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_device_write_check);
 
-/*
- * A device write is about to happen: taint the kernel, as regmap's debugfs
- * does, and say once which region did it. Never called before a refusal.
+/**
+ * memscope_device_write_taint() - a device write is about to happen
+ * @r: the region written through
+ *
+ * Taint the kernel, as regmap's debugfs does, and say once which region
+ * did it. Never called before a refusal.
+ *
+ * Context: Any context.
  */
-static void memscope_device_write_taint(struct memscope_region *r)
+void memscope_device_write_taint(struct memscope_region *r)
 {
 	static bool warned;
 
@@ -148,13 +176,27 @@ static void memscope_device_write_taint(struct memscope_region *r)
 	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
 }
 
-/* Make the device ready for accesses (a BAR: powered and decoding). */
-static int memscope_access_begin(struct memscope_region *r)
+/**
+ * memscope_access_begin() - make the device ready for accesses
+ * @r: the region
+ *
+ * A BAR must be powered and decoding; other kinds need nothing.
+ *
+ * Context: Process context.
+ * Return: 0, or why the device cannot be accessed (recorded).
+ */
+int memscope_access_begin(struct memscope_region *r)
 {
 	return r->ops->begin ? r->ops->begin(r) : 0;
 }
 
-static void memscope_access_end(struct memscope_region *r)
+/**
+ * memscope_access_end() - undo memscope_access_begin()
+ * @r: the region
+ *
+ * Context: Process context.
+ */
+void memscope_access_end(struct memscope_region *r)
 {
 	if (r->ops->end)
 		r->ops->end(r);
@@ -237,8 +279,13 @@ static const struct file_operations memscope_info_fops = {
 /* One checked read, the device already made ready by the caller. */
 static int memscope_reg_read_one(struct memscope_region *r, u64 off, u64 *val)
 {
-	return memscope_check_offset(r, off, r->width) ?:
-	       r->ops->reg_read(r, off, val);
+	int ret = memscope_check_offset(r, off, r->width) ?:
+		  r->ops->reg_read(r, off, val);
+
+	if (!ret)
+		trace_memscope_access(r, off, r->width, *val, false,
+				      MEMSCOPE_VIA_REGS);
+	return ret;
 }
 
 /**
@@ -260,6 +307,9 @@ int memscope_reg_read(struct memscope_region *r, u64 off, u64 *val)
 		return ret;
 	ret = r->ops->reg_read(r, off, val);
 	memscope_access_end(r);
+	if (!ret)
+		trace_memscope_access(r, off, r->width, *val, false,
+				      MEMSCOPE_VIA_REGS);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_reg_read);
@@ -294,6 +344,9 @@ int memscope_reg_write(struct memscope_region *r, u64 off, u64 val)
 	memscope_device_write_taint(r);
 	ret = r->ops->reg_write(r, off, val);
 	memscope_access_end(r);
+	if (!ret)
+		trace_memscope_access(r, off, width, val, true,
+				      MEMSCOPE_VIA_REGS);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_reg_write);
@@ -458,8 +511,8 @@ static ssize_t memscope_regs_write_iter(struct kiocb *iocb,
 	u64 off, val;
 	int ret;
 
-	ret = memscope_command_copy(r->name, text, sizeof(text), from,
-				    &it->unterminated);
+	ret = memscope_text_copy(r->name, text, sizeof(text), from,
+				 &it->unterminated, false);
 	if (ret)
 		return ret;
 
@@ -575,7 +628,7 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		return 0;
 	count = min_t(u64, count, r->size - *ppos);
 
-	buf = kmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
+	buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	while (done < count) {
@@ -594,7 +647,7 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		if (ret)
 			break;
 	}
-	kfree(buf);
+	kvfree(buf);
 	return done ? done : ret;
 }
 
@@ -614,7 +667,7 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 				     r->name, (u64)*ppos);
 	count = min_t(u64, count, r->size - *ppos);
 
-	buf = kmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
+	buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	while (done < count) {
@@ -633,7 +686,7 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 		if (ret)
 			break;
 	}
-	kfree(buf);
+	kvfree(buf);
 	return done ? done : ret;
 }
 
@@ -875,6 +928,8 @@ int memscope_region_files_create(struct memscope_region *r)
 					   &memscope_regs_fops);
 		debugfs_create_file_unsafe("width", 0600, dir, r,
 					   &memscope_width_fops);
+		debugfs_create_file_unsafe("ops", 0600, dir, r,
+					   &memscope_ops_fops);
 	}
 	r->dir = dir;
 	return 0;

@@ -279,6 +279,37 @@ bedu/width | w        | 0                                           | EINVAL | w
 bedu/width | w        | -4                                          | EINVAL | negative width
 bedu/width | w        | 4294967300                                  | ERANGE | beyond unsigned int
 bcom/width | w        | 8                                           | EINVAL | width 8 on a pio region | not supported by pio
+# --- ops: a program is parsed whole; an error anywhere runs nothing
+bedu/ops   | w        | r 0\nbogus 4\n                                | EINVAL | unknown operation, named by line | line 2: unknown operation
+bedu/ops   | w        | R 0                                         | EINVAL | operations are lower case
+bedu/ops   | w        | r                                           | EINVAL | r without an offset | want 'r OFF'
+bedu/ops   | w        | w 0x4                                       | EINVAL | w without a value
+bedu/ops   | w        | poll 0 1 1                                  | EINVAL | poll without a timeout
+bedu/ops   | w        | w 4 1 2 3 4 5 6                             | EINVAL | too many words
+bedu/ops   | w        | r 2                                         | EINVAL | misaligned offset | not a multiple of width 4
+bedu/ops   | w        | r 0x100                                     | EINVAL | offset at the end | past the end
+bedu/ops   | w        | r 0xfffffffffffffffc                        | EINVAL | offset far past the end | past the end
+bedu/ops   | w        | r 04                                        | EINVAL | leading zero | leading zero
+bedu/ops   | w        | w 0x4 0x100000000                           | ERANGE | value wider than width 4 | does not fit in 4 bytes
+bedu/ops   | w        | rmw 0x4 0x100000000 0                       | ERANGE | mask wider than width 4 | mask
+bedu/ops   | w        | rmw 0x4 0xf 0x10                            | EINVAL | rmw value outside its mask | outside mask
+bedu/ops   | w        | poll 0x4 0x1 0x2 100                        | EINVAL | poll value outside its mask | outside mask
+bedu/ops   | w        | poll 0x4 1 1 0                              | EINVAL | poll timeout 0 would be forever | at least 1 us
+bedu/ops   | w        | poll 0x4 1 1 10000001                       | ERANGE | poll timeout over 10 s
+bedu/ops   | w        | poll 0x4 1 1 100 101                        | ERANGE | poll interval over its timeout
+bedu/ops   | w        | poll 0x4 1 1 100 0                          | EINVAL | poll interval 0 | at least 1 us
+bedu/ops   | w        | delay 1000001                               | ERANGE | delay over 1 s
+bedu/ops   | w        | poll 0x4 1 1 6000000\npoll 0x4 1 1 5000000  | E2BIG  | polls adding up to over 10 s | add up to
+bedu/ops   | w        | r 0\ndry\n                                  | EINVAL | dry after an operation | first line
+bedu/ops   | w        | # nothing\n\n                               | EINVAL | a program without an operation | no operation
+bedu/ops   | w        | r 0\x01\n                                   | EINVAL | control character | control character
+bedu/ops   | w        | r 0\nw 0x4 1\0\n                             | EINVAL | a NUL byte cuts nothing short | NUL byte
+bedu/ops   | w        | @pad:4097:r 0                               | EINVAL | program of 4097 bytes (max 4096) | 1 to 4096 bytes
+bedu/ops   | w        | poll 0 0xffffffff 0 1000                    | ETIMEDOUT | edu's ID never reads 0 | line 1: poll timed out, last value 0x10000ed
+bcom/ops   | w        | w 0x8 1                                     | EINVAL | past the end of 8 ports | past the end
+bcom/ops   | w        | w 0x7 0x100                                 | ERANGE | value wider than width 1 | does not fit in 1 bytes
+bro/ops    | w        | r 0\nw 0x10 0\n                              | EPERM  | a program that writes a read-only window | read-only
+bro/ops    | w        | dry\nrmw 0x10 1 1\n                          | EPERM  | a dry run passes the same gate | read-only
 # --- data
 bedu/data  | pw:0x100 | 00000000                                    | ENOSPC | pwrite at the end
 bedu/data  | pw:0x1000 | 00000000                                   | ENOSPC | pwrite far past the end

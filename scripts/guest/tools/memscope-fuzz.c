@@ -87,7 +87,7 @@
 	X(MMAP) X(MUNMAP) X(MPROTECT) X(MREMAP) X(MADVISE) X(TOUCH) X(FORK) \
 	X(OVERRIDE) X(PROBE) X(BIND) X(UNBIND) X(RMMOD) X(INSMOD) X(ROOT) \
 	X(READDIR) X(DMA) X(READV) X(PREADV2) X(SENDFILE) X(WRITEV) \
-	X(URING) X(URING_RD) X(URING_WR) X(SKIP)
+	X(URING) X(URING_RD) X(URING_WR) X(OPS_W) X(SKIP)
 #define X_ENUM(n) OP_##n,
 #define X_NAME(n) #n,
 enum { OPS(X_ENUM) NR_OPS };
@@ -977,12 +977,12 @@ static int pick_region_file(char *path, size_t len, char *name, size_t nlen,
 			    char *file, size_t flen)
 {
 	unsigned int idx = rng_below(&R, 16);
-	unsigned int fallback = rng_below(&R, 20);
+	unsigned int fallback = rng_below(&R, 22);
 	int use_readdir = rng_pct(&R, 15);
 	static const char *const known[] = {
 		"data", "data", "data", "data", "data", "data", "data", "data",
 		"info", "info", "info", "info", "regs", "regs", "regs", "regs",
-		"regs", "width", "width", "nope",
+		"regs", "width", "width", "nope", "ops", "ops",
 	};
 	char dir[160];
 	struct dirent *de;
@@ -1020,6 +1020,71 @@ static int pick_region_file(char *path, size_t len, char *name, size_t nlen,
 		snprintf(file, flen, "%s", known[fallback]);
 	}
 	return snprintf(path, len, "%s/%s", dir, file);
+}
+
+/*
+ * An `ops` program of at most @size bytes: mostly grammar, some garbage
+ * lines, sometimes a dry run, a missing final newline or a NUL byte.
+ * Writes go only where the class allows them (COM2's scratch register,
+ * edu's liveness and factorial registers); polls and delays stay short.
+ */
+static long ops_program(char cls, char *buf, size_t size)
+{
+	static const char *const garbage[] = {
+		"bogus 4", "r", "r 4 4", "w 4", "rmw 4 1", "poll 4 1 1",
+		"poll 4 1 1 0", "poll 4 1 2 10", "delay", "delay 1000001",
+		"r 0x100000000000", "r -4", "r 04", "w 4 0x1ffffffffffffffff",
+		"dry", "R 4", "r 4K", "poll 4 1 1 10000001", "w 4 1 2 3 4 5 6",
+		"\x01", "rmw 4 0xf 0x10", "r 0xfffffffffffffffc", "r 2",
+		"delay 99999999999999999999", "poll 0 0 0 1 2",
+	};
+	static const char *const eol[] = { "\n", "\n", "\n", " \n", "\t\n", " # c\n" };
+	static const char *const reads[] = { "0", "4", "8", "0x20", "0x98", "0x0" };
+	int writes = cls == 's' || cls == 'e' || cls == 'b';
+	unsigned int lines = rng_pct(&R, 5) ? 100 + rng_below(&R, 300) :
+			     1 + rng_below(&R, 12);
+	uint64_t vmask = cls == 's' ? 0xff : 0xffffffff;
+	size_t n = 0;
+	unsigned int i;
+
+	if (rng_pct(&R, 15))
+		n += snprintf(buf, size, "dry\n");
+	for (i = 0; i < lines && n < size - 128; i++) {
+		unsigned int p = rng_below(&R, 100);
+		const char *ro = cls == 's' ? "0" : RNG_PICK(&R, reads);
+		const char *wo = cls == 's' ? "0" : rng_pct(&R, 50) ? "4" : "8";
+		uint64_t m = rng_next(&R) & vmask, v = rng_next(&R) & m;
+
+		if (p < 30 || (!writes && p < 55))
+			n += snprintf(buf + n, size - n, "r %s", ro);
+		else if (p < 45)
+			n += snprintf(buf + n, size - n, "w %s %#llx", wo,
+				      (unsigned long long)(rng_next(&R) & vmask));
+		else if (p < 55)
+			n += snprintf(buf + n, size - n, "rmw %s %#llx %#llx", wo,
+				      (unsigned long long)m, (unsigned long long)v);
+		else if (p < 65)
+			n += snprintf(buf + n, size - n, "poll %s %#llx %#llx %u%s",
+				      ro, (unsigned long long)m,
+				      (unsigned long long)v,
+				      (unsigned int)(1 + rng_below(&R, 200)),
+				      rng_pct(&R, 50) ? " 5" : "");
+		else if (p < 72)
+			n += snprintf(buf + n, size - n, "delay %u",
+				      (unsigned int)rng_below(&R, 50));
+		else if (p < 80)
+			n += snprintf(buf + n, size - n, "# comment %u", i);
+		else if (p < 84)
+			buf[n++] = '\0';
+		else
+			n += snprintf(buf + n, size - n, "%s", RNG_PICK(&R, garbage));
+		n += snprintf(buf + n, size - n, "%s", RNG_PICK(&R, eol));
+	}
+	if (n && rng_pct(&R, 5))
+		n--;			/* no final newline */
+	if (n > 2 && rng_pct(&R, 3))
+		buf[rng_below(&R, n)] = '\0';
+	return n;
 }
 
 /*
@@ -1068,6 +1133,12 @@ static long safe_write(char cls, const char *file, char *buf, int64_t *off)
 			return 1;
 		}
 		return -1;
+	}
+	if (!strcmp(file, "ops")) {
+		if (cls != 's' && cls != 'e' && cls != 'b' && cls != 'r')
+			return -1;
+		*off = 0;
+		return ops_program(cls, buf, 4096);
 	}
 	if (!strcmp(file, "regs")) {
 		static const char *const offs4[] = { "4", "0x4", "0x04", "0x0000000000000004", "04" };
@@ -1175,6 +1246,9 @@ static void file_ops(int fd, const char *name, const char *file, unsigned int no
 			} else if (!strcmp(file, "width")) {
 				note("write %s/%s '%.*s'", name, file, (int)wl, b);
 				rec(OP_WIDTH_W, write(fd, b, wl));
+			} else if (!strcmp(file, "ops")) {
+				note("write %s/%s %ld bytes", name, file, wl);
+				rec(OP_OPS_W, write(fd, b, wl));
 			} else if (woff == 0 && rng_pct(&R, 30) &&
 				   (cls == 'k' || cls == 'd')) {
 				note("write %s/%s len %ld", name, file, wl);

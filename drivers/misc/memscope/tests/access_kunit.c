@@ -245,6 +245,122 @@ static void memscope_access_lockdown_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, "free fake"), 0);
 	KUNIT_EXPECT_NULL(test, memscope_region_find("fake"));
 }
+
+KUNIT_DEFINE_ACTION_WRAPPER(memscope_kunit_prog_free, memscope_prog_free,
+			    struct memscope_prog *);
+
+/* Parse @text for @r (which must succeed), then run it. */
+static int fake_prog_run(struct kunit *test, struct memscope_region *r,
+			 const char *text, struct memscope_prog **pp)
+{
+	char why[MEMSCOPE_WHY_MAX] = "";
+
+	KUNIT_ASSERT_EQ_MSG(test, memscope_prog_parse(text, r->width, r->size,
+						      pp, why, sizeof(why)),
+			    0, "reason: %s", why);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							memscope_kunit_prog_free,
+							*pp), 0);
+	fake.n = 0;
+	return memscope_prog_run(r, *pp);
+}
+
+/* A program makes exactly its accesses, in order; rmw is one read, one write. */
+static void memscope_ops_order_test(struct kunit *test)
+{
+	struct memscope_region *r = fake_region(test, "rw width=4");
+	struct memscope_prog *p;
+
+	fake.regs[8] = 0x0f;
+	KUNIT_ASSERT_EQ(test, fake_prog_run(test, r,
+					    "r 0\nw 4 0x11\nrmw 8 0xf0 0x30\n# c\nr 0xc\n",
+					    &p), 0);
+	KUNIT_ASSERT_EQ(test, fake.n, 5);
+	KUNIT_EXPECT_FALSE(test, fake.log[0].write);
+	KUNIT_EXPECT_EQ(test, fake.log[0].offset, 0);
+	KUNIT_EXPECT_TRUE(test, fake.log[1].write);
+	KUNIT_EXPECT_EQ(test, fake.log[1].offset, 4);
+	KUNIT_EXPECT_EQ(test, fake.log[1].val, 0x11);
+	KUNIT_EXPECT_FALSE(test, fake.log[2].write);
+	KUNIT_EXPECT_EQ(test, fake.log[2].offset, 8);
+	KUNIT_EXPECT_TRUE(test, fake.log[3].write);
+	KUNIT_EXPECT_EQ(test, fake.log[3].offset, 8);
+	KUNIT_EXPECT_EQ(test, fake.log[3].val, 0x3f);
+	KUNIT_EXPECT_FALSE(test, fake.log[4].write);
+	KUNIT_EXPECT_EQ(test, fake.log[4].offset, 0xc);
+	KUNIT_EXPECT_EQ(test, fake.log[0].size, 4);
+	KUNIT_EXPECT_EQ(test, fake.log[3].size, 4);
+	KUNIT_EXPECT_EQ(test, p->op[2].got, 0x0f);
+	KUNIT_EXPECT_TRUE(test, p->op[3].done);
+}
+
+/* A dry run passes the gates and touches nothing. */
+static void memscope_ops_dry_test(struct kunit *test)
+{
+	struct memscope_region *r = fake_region(test, "rw");
+	struct memscope_prog *p;
+
+	KUNIT_ASSERT_EQ(test, fake_prog_run(test, r,
+					    "dry\nr 0\nw 4 1\nrmw 8 1 1\npoll 0 1 1 10\ndelay 1\n",
+					    &p), 0);
+	KUNIT_EXPECT_EQ(test, fake.n, 0);
+	KUNIT_EXPECT_TRUE(test, p->op[4].done);
+}
+
+/* The gates apply before the first access, even a read. */
+static void memscope_ops_gate_test(struct kunit *test)
+{
+	struct memscope_region *r = fake_region(test, "width=4");
+	struct memscope_prog *p;
+
+	KUNIT_EXPECT_EQ(test, fake_prog_run(test, r, "r 0\nw 4 1\n", &p),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, fake.n, 0);
+	KUNIT_EXPECT_FALSE(test, p->op[0].done);
+	KUNIT_EXPECT_EQ(test, fake_prog_run(test, r, "dry\nw 4 1\n", &p),
+			-EPERM);
+	/* A program that only reads runs on a read-only window. */
+	KUNIT_EXPECT_EQ(test, fake_prog_run(test, r, "r 0\nr 4\n", &p), 0);
+	KUNIT_EXPECT_EQ(test, fake.n, 2);
+}
+
+static void memscope_ops_lockdown_test(struct kunit *test)
+{
+	struct memscope_region *r = fake_region(test, "rw");
+	struct memscope_prog *p;
+
+	kunit_activate_static_stub(test, memscope_locked_down,
+				   memscope_kunit_locked);
+	KUNIT_EXPECT_EQ(test, fake_prog_run(test, r, "r 0\nrmw 0 1 1\n", &p),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, fake.n, 0);
+	KUNIT_EXPECT_EQ(test, fake_prog_run(test, r, "r 0\n", &p), 0);
+	KUNIT_EXPECT_EQ(test, fake.n, 1);
+}
+
+/* A poll that matches at once reads once; one that never does times out. */
+static void memscope_ops_poll_test(struct kunit *test)
+{
+	struct memscope_region *r = fake_region(test, "rw width=4");
+	struct memscope_prog *p;
+
+	fake.regs[0x10] = 0x81;
+	KUNIT_EXPECT_EQ(test, fake_prog_run(test, r, "poll 0x10 0x80 0x80 1000\n",
+					    &p), 0);
+	KUNIT_EXPECT_EQ(test, fake.n, 1);
+	KUNIT_EXPECT_EQ(test, p->op[0].got, 0x81);
+
+	/* Execution stops at the failing line: 0x18 is never read. */
+	KUNIT_EXPECT_EQ(test, fake_prog_run(test, r,
+					    "r 0\npoll 0x10 1 0 200 50\nr 0x18\n",
+					    &p), -ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, fake.n, 3);
+	KUNIT_EXPECT_EQ(test, fake.log[fake.n - 1].offset, 0x10);
+	KUNIT_EXPECT_EQ(test, p->op[1].err, -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, p->op[1].got, 0x81);
+	KUNIT_EXPECT_GE(test, p->op[1].took_us, 200);
+	KUNIT_EXPECT_FALSE(test, p->op[2].done);
+}
 #else
 static void memscope_access_no_fake(struct kunit *test)
 {
@@ -257,6 +373,11 @@ static void memscope_access_no_fake(struct kunit *test)
 #define memscope_access_read_only_test memscope_access_no_fake
 #define memscope_access_regs_replay_test memscope_access_no_fake
 #define memscope_access_lockdown_test memscope_access_no_fake
+#define memscope_ops_order_test memscope_access_no_fake
+#define memscope_ops_dry_test memscope_access_no_fake
+#define memscope_ops_gate_test memscope_access_no_fake
+#define memscope_ops_lockdown_test memscope_access_no_fake
+#define memscope_ops_poll_test memscope_access_no_fake
 #endif /* CONFIG_INDIRECT_IOMEM */
 
 /* QEMU's edu device: ID register, liveness check and a 64-bit register. */
@@ -344,4 +465,19 @@ static struct kunit_suite memscope_access_suite = {
 	.test_cases = memscope_access_test_cases,
 };
 
-kunit_test_suite(memscope_access_suite);
+static struct kunit_case memscope_ops_test_cases[] = {
+	KUNIT_CASE(memscope_ops_order_test),
+	KUNIT_CASE(memscope_ops_dry_test),
+	KUNIT_CASE(memscope_ops_gate_test),
+	KUNIT_CASE(memscope_ops_lockdown_test),
+	KUNIT_CASE(memscope_ops_poll_test),
+	{}
+};
+
+/* Programs of `ops`, counted on the fake device. */
+static struct kunit_suite memscope_ops_suite = {
+	.name = "memscope_ops",
+	.test_cases = memscope_ops_test_cases,
+};
+
+kunit_test_suites(&memscope_access_suite, &memscope_ops_suite);
