@@ -2,7 +2,7 @@
 # memscope: the two commands, and the pieces they are made of.
 # Builds and caches live in $(MEMSCOPE_CACHE), ~/.cache/memscope by default.
 
-.PHONY: demo test bench fuzz check-series kunit guest docs series-edit series-export help
+.PHONY: demo test bench fuzz deb check-series kunit guest docs series-edit series-export help
 
 ARGS ?=
 # make fuzz: run time in seconds, seed, processes, memscope-fuzz options
@@ -18,6 +18,7 @@ help:
 	@echo "             (make demo ARGS=shell: a shell in the guest instead)"
 	@echo "make test    everything: series checks, KUnit, guest tests, docs"
 	@echo "make bench   memscope against devmem and sysfs resource0 mmap"
+	@echo "make deb     the memscope-dkms package, for Debian's own kernels"
 	@echo "make fuzz    SECONDS=N SEED=S: a long fuzz on the debug guest"
 	@echo "             (KASAN, lockdep, UBSAN, kmemleak, DMA-API debug)"
 
@@ -29,6 +30,9 @@ test:
 
 bench:
 	@bash scripts/bench.sh
+
+deb:
+	@bash scripts/dkms/build-deb.sh .
 
 fuzz:
 	@bash scripts/fuzz.sh "$(SECONDS)" "$(SEED)" "$(WORKERS)" "$(FUZZ_FLAGS)"

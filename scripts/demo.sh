@@ -44,7 +44,7 @@ if [ "$mode" = shell ]; then
 fi
 
 status=0
-env GUEST_SKIP_BUILD=1 GUEST_RUN_NAME=demo GUEST_VERBOSE=1 \
+env GUEST_SKIP_BUILD=1 GUEST_RUN_NAME=demo GUEST_VERBOSE=tour \
 	GUEST_TESTS_DIR="$MEMSCOPE_REPO/scripts/demo/guest" \
 	GUEST_RESULT_FILE="$BUILD_DIR/demo-result" \
 	"$MEMSCOPE_REPO/scripts/guest/run-tests.sh" "$CHECK_TREE" || status=$?
@@ -55,6 +55,12 @@ echo "\$ cat $build/demo-com2.out"
 cat "$build/demo-com2.out" 2>/dev/null || echo "(nothing)"
 echo
 echo "=== summary: $(cat "$BUILD_DIR/demo-result" 2>/dev/null || echo 'no result')"
-[ "$status" = 0 ] && echo "demo: every step did what it said" ||
+if [ "$status" = 0 ]; then
+	echo "demo: every step did what it said"
+	echo "(the guest's whole console log: $build/demo-console.log)"
+else
+	echo "=== the end of the guest's console log ($build/demo-console.log)"
+	tail -n 40 "$build/demo-console.log"
 	echo "demo: some steps failed (see above)"
+fi
 exit "$status"

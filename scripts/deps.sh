@@ -14,7 +14,7 @@ PKGS=(
 	sparse kmod cpio ccache xz-utils git rsync python3
 	qemu-system-x86 busybox-static pciutils
 	python3-sphinx python3-sphinx-rtd-theme graphviz python3-ply python3-git
-	coccinelle ocaml-nox clang lld
+	coccinelle ocaml-nox clang lld dkms
 )
 
 missing=()

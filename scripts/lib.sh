@@ -34,6 +34,17 @@ series_patches() {
 		! -name '0000-*' | sort
 }
 
+# The version of memscope's sources: the number of patches of the series
+# and a hash of what it adds to drivers/misc/memscope (the DKMS package's
+# version, never typed by hand).
+memscope_version() {
+	local n h
+	n=$(series_patches | wc -l)
+	h=$(cd "$MEMSCOPE_REPO" && find drivers/misc/memscope -type f ! -path '*/tests/*' |
+		LC_ALL=C sort | xargs cat | sha256sum | cut -c1-8)
+	echo "0.$n+g$h"
+}
+
 # Test results: one line per check, "PASS desc" or "FAIL desc", appended
 # to $MEMSCOPE_RESULTS when the test driver set it, and printed.
 t_pass() {

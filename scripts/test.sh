@@ -60,6 +60,9 @@ if [ -f "$BUILD_DIR/guest/arch/x86/boot/bzImage" ]; then
 	step "guest tests, intel-iommu" guest iommu GUEST_SKIP_BUILD=1 \
 		GUEST_RUN_NAME=iommu GUEST_TESTS_DIR="$iodir" \
 		GUEST_MACHINE=q35 GUEST_IOMMU=1
+	# Debian's own kernel with the DKMS-built module (read-only and write
+	# builds); the initramfs borrows the guest build's gen_init_cpio.
+	step "DKMS on Debian's kernel" "$MEMSCOPE_REPO/scripts/dkms/test.sh"
 else
 	t_fail "guest kernel built"
 fi

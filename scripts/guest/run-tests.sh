@@ -29,7 +29,8 @@
 #   GUEST_RESULT_FILE  where "passed=N failed=M" goes
 #                      (default $BUILD_DIR/NAME-result, BUILD_DIR of lib.sh)
 #   GUEST_SKIP_BUILD=1 boot the kernel already in BUILD_DIR
-#   GUEST_VERBOSE=1    show the console while the guest runs
+#   GUEST_VERBOSE=1    show the console while the guest runs; "tour": only
+#                      what the guest's scripts print
 #   GUEST_INTERACTIVE=1  console on stdio, a shell instead of the tests
 #   MEMSCOPE_ALLOW_NO_MODULE=1  tree without memscope (see build-kernel.sh)
 #
@@ -63,7 +64,7 @@ console="$kbuild/$name-console.log"
 clean="$kbuild/$name-console.txt"
 com2="$kbuild/$name-com2.out"
 initrd="$kbuild/$name-initramfs.cpio.gz"
-bzimage="$kbuild/arch/x86/boot/bzImage"
+bzimage=${GUEST_KERNEL_IMAGE:-$kbuild/arch/x86/boot/bzImage}
 
 write_result() {
 	mkdir -p "$(dirname "$result_file")"
@@ -124,6 +125,14 @@ qpid=$!
 tpid=
 if [ "${GUEST_VERBOSE:-0}" = 1 ]; then
 	tail -n +1 -f --pid="$qpid" "$console" &
+	tpid=$!
+elif [ "${GUEST_VERBOSE:-0}" = tour ]; then
+	# What the guest's scripts print, from /init's first line on; the
+	# firmware's and the kernel's lines stay in the console log.
+	tail -n +1 -f --pid="$qpid" "$console" | LC_ALL=C awk '
+		{ gsub(/\r|\033\[[0-9;?]*[A-Za-z]/, "") }
+		/^TAP version/ { on = 1; next }
+		on && !/^\[ *[0-9]+\.[0-9]+\]/ { print; fflush() }' &
 	tpid=$!
 fi
 status=0

@@ -541,7 +541,14 @@ struct dentry *memscope_debugfs_root(void)
 	return memscope_root;
 }
 
+#if IS_ENABLED(CONFIG_MEMSCOPE_WRITE)
+#define MEMSCOPE_WRITES	"device writes: built in (CONFIG_MEMSCOPE_WRITE)"
+#else
+#define MEMSCOPE_WRITES	"device writes: not built in (read-only)"
+#endif
+
 static const char memscope_control_help[] =
+	MEMSCOPE_WRITES "\n\n"
 	"map    NAME PHYS SIZE [width=N] [wc] [rw] [force]\n"
 	"io     NAME PORT SIZE [width=N] [rw] [force]\n"
 	"alloc  NAME kmalloc|kzalloc|vmalloc|vzalloc|pages|slab SIZE\n"
@@ -798,6 +805,7 @@ static int __init memscope_init(void)
 			    &memscope_layout_fops);
 	debugfs_create_file("last_error", 0400, memscope_root, NULL,
 			    &memscope_last_error_fops);
+	pr_info("%s\n", MEMSCOPE_WRITES);
 	return 0;
 
 remove_root:

@@ -140,6 +140,26 @@ refused "tour: CPU read of a device-owned stream buffer is EBUSY" EBUSY \
 run "echo sync st cpu > control"
 run "grep '^owner:' st/info"
 
+say "bring-up as one program: a dry run first, then the real run, traced"
+printf '%s\n' "# edu: its ID, the liveness check, then 5! computed by the device" \
+	"r 0" "w 0x4 0x12345678" "r 0x4" "w 0x8 5" \
+	"poll 0x20 0x1 0x0 1000000 100" "r 0x8" >/tmp/bringup
+{ echo dry; cat /tmp/bringup; } >/tmp/bringup-dry
+T=/sys/kernel/tracing
+run "echo 4 > $B/width"
+run cat /tmp/bringup-dry
+run "cat /tmp/bringup-dry > $B/ops; cat $B/ops"
+echo >$T/trace
+run "echo 1 > $T/events/memscope/enable"
+run "cat /tmp/bringup > $B/ops; cat $B/ops"
+run "echo 0 > $T/events/memscope/enable"
+run "grep -o 'memscope_access: .*' $T/trace"
+t_eq "tour: edu computed 5! = 0x78 in one program" "7 r 00000008 00000078" \
+	"$(tail -n 1 $B/ops)"
+t_eq "tour: the trace shows the program's first access" \
+	"memscope_access: $B bar ops read off=0x0 width=4 val=0x10000ed" \
+	"$(grep -o 'memscope_access: .*' $T/trace | head -n 1)"
+
 say "what memscope refuses"
 refused "tour: a window over System RAM is refused" EPERM \
 	"wr control 'map ram 0x100000 0x1000'"
