@@ -71,11 +71,18 @@ for src in "$guest"/tools/*.c ${GUEST_EXTRA_TOOLS:-}; do
 	cp "$bin" "$stage/bin/$name"
 done
 
-# Modules. The same CC as build-kernel.sh, or kbuild would re-run Kconfig.
-nice -n 10 make -s -C "$build" ARCH=x86_64 CC="ccache gcc" \
-	INSTALL_MOD_PATH="$stage" modules_install >/dev/null
-# "build" points into this host's build directory: meaningless in the guest.
-rm -f "$stage"/lib/modules/*/build
+# GUEST_MODULE_KO: a memscope.ko built elsewhere (DKMS, for a kernel that
+# is not $build's), loaded instead of $build's modules.
+if [ -n "${GUEST_MODULE_KO:-}" ]; then
+	mkdir -p "$stage/lib/modules"
+	cp "$GUEST_MODULE_KO" "$stage/lib/modules/memscope.ko"
+else
+	# Modules. The same CC as build-kernel.sh, or kbuild would re-run Kconfig.
+	nice -n 10 make -s -C "$build" ARCH=x86_64 CC="ccache gcc" \
+		INSTALL_MOD_PATH="$stage" modules_install >/dev/null
+	# "build" points into this host's build directory: meaningless in the guest.
+	rm -f "$stage"/lib/modules/*/build
+fi
 ko=$(cd "$stage" && find lib/modules -name memscope.ko | head -n 1)
 if [ -z "$ko" ]; then
 	[ "${MEMSCOPE_ALLOW_NO_MODULE:-0}" = 1 ] ||

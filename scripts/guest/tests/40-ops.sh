@@ -114,13 +114,15 @@ if [ -n "$edu" ]; then
 			echo >$TR/trace
 			echo 1 >$TR/events/memscope/enable
 			echo 1 >$TR/tracing_on
+			# A new stream buffer belongs to the device.
 			echo "dma ost $DEV stream 4K to-device" >$C
+			echo "sync ost cpu" >$C
 			echo "sync ost device" >$C
 			echo "sync ost cpu" >$C
 			echo "free ost" >$C
 			echo 0 >$TR/events/memscope/enable
 			t_match "trace: a stream buffer's create, syncs and free" \
-				'memscope_region_create: ost stream size=0x1000.*memscope_dma_sync: ost bus=0x[0-9a-f]+ size=0x1000 for=device.*memscope_dma_sync: ost bus=0x[0-9a-f]+ size=0x1000 for=cpu.*memscope_region_free: ost stream size=0x1000' \
+				'^memscope_region_create: ost stream size=0x1000 memscope_dma_sync: ost bus=0x[0-9a-f]+ size=0x1000 for=cpu memscope_dma_sync: ost bus=0x[0-9a-f]+ size=0x1000 for=device memscope_dma_sync: ost bus=0x[0-9a-f]+ size=0x1000 for=cpu memscope_region_free: ost stream size=0x1000 $' \
 				"$(grep -o 'memscope_[a-z_]*: .*' $TR/trace | tr '\n' ' ')"
 		fi
 		echo "$DEV" >/sys/bus/pci/drivers/memscope/unbind
