@@ -63,7 +63,8 @@ if [ "$variant" = rw ]; then
 else
 	t_errno "map rw without CONFIG_MEMSCOPE_WRITE" EPERM \
 		wr $C "map ew $bar0 0x100 rw force"
-	t_match "last_error: not built in" 'not built in' "$(cat $M/last_error)"
+	t_match "last_error names the option" 'rw needs CONFIG_MEMSCOPE_WRITE' \
+		"$(cat $M/last_error)"
 	t_errno "io rw without CONFIG_MEMSCOPE_WRITE" EPERM wr $C "io com2 0x2f8 8 rw"
 fi
 t_eq "no regions left" "" "$(cat $M/regions)"
