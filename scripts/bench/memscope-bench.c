@@ -8,9 +8,9 @@
  *   memscope-bench regs REGS_FILE PHYS N
  *	one `cat REGS_FILE` of N registers against N runs of busybox
  *	`devmem PHYS+4*i 32`, a process per access (P2)
- *   memscope-bench vmalloc DATA_FILE
- *	pread() of a vmalloc region to EOF against memcpy() from an mmap of
- *	the same DATA_FILE (P3)
+ *   memscope-bench vmalloc DATA_FILE LEN
+ *	read() of LEN bytes of a vmalloc region against memcpy() from an mmap
+ *	of the same DATA_FILE (debugfs files have no size) (P3)
  *   memscope-bench ops OPS_FILE BARE_FILE
  *	one write of a program of 1024 "r 0" lines against the bare in-kernel
  *	loop of 1024 ioread32() that BARE_FILE (memscope_bench.ko) times (P4)
@@ -163,9 +163,8 @@ static void bench_regs(const char *regs, unsigned long phys, unsigned long n)
 	printf("%.0f %.0f\n", mem, anchor);
 }
 
-static void bench_vmalloc(const char *data)
+static void bench_vmalloc(const char *data, size_t len)
 {
-	size_t len = file_size(data);
 	double mem = 1e18, anchor = 1e18;
 	char *buf = malloc(len), *map;
 	int fd, r;
@@ -230,8 +229,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "regs") && argc == 5)
 		bench_regs(argv[2], strtoul(argv[3], NULL, 0),
 			   strtoul(argv[4], NULL, 0));
-	else if (!strcmp(mode, "vmalloc") && argc == 3)
-		bench_vmalloc(argv[2]);
+	else if (!strcmp(mode, "vmalloc") && argc == 4)
+		bench_vmalloc(argv[2], strtoul(argv[3], NULL, 0));
 	else if (!strcmp(mode, "ops") && argc == 4)
 		bench_ops(argv[2], argv[3]);
 	else if (!strcmp(mode, "trace") && argc == 4)

@@ -147,13 +147,9 @@ static __always_inline void memscope_io_read_units(struct memscope_region *r,
 	const void __iomem *addr = r->iomem + off;
 	size_t i;
 
-	for (i = 0; i < len; i += width) {
-		u64 val = memscope_io_get(addr + i, width, port);
-
-		memscope_buf_put(buf + i, val, width);
-		trace_memscope_access(r, off + i, width, val, false,
-				      MEMSCOPE_VIA_DATA);
-	}
+	for (i = 0; i < len; i += width)
+		memscope_buf_put(buf + i, memscope_io_get(addr + i, width, port),
+				 width);
 }
 
 static __always_inline void memscope_io_write_units(struct memscope_region *r,
@@ -165,13 +161,28 @@ static __always_inline void memscope_io_write_units(struct memscope_region *r,
 	void __iomem *addr = r->iomem + off;
 	size_t i;
 
-	for (i = 0; i < len; i += width) {
-		u64 val = memscope_buf_get(buf + i, width);
+	for (i = 0; i < len; i += width)
+		memscope_io_put(addr + i, memscope_buf_get(buf + i, width), width,
+				port);
+}
 
-		memscope_io_put(addr + i, val, width, port);
-		trace_memscope_access(r, off + i, width, val, true,
+/*
+ * The trace of a chunk comes from the bounce buffer, which holds exactly
+ * the values read or written, in order: the access loops stay free of
+ * even a disabled tracepoint's call.
+ */
+static void memscope_io_trace_units(struct memscope_region *r, u64 off,
+				    const void *buf, size_t len, bool write)
+{
+	unsigned int width = r->width;
+	size_t i;
+
+	if (!trace_memscope_access_enabled())
+		return;
+	for (i = 0; i < len; i += width)
+		trace_memscope_access(r, off + i, width,
+				      memscope_buf_get(buf + i, width), write,
 				      MEMSCOPE_VIA_DATA);
-	}
 }
 
 /**
@@ -213,6 +224,7 @@ int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 		memscope_io_read_units(r, off, buf, len, 8, false);
 		break;
 	}
+	memscope_io_trace_units(r, off, buf, len, false);
 	return 0;
 }
 
@@ -256,6 +268,7 @@ int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
 		memscope_io_write_units(r, off, buf, len, 8, false);
 		break;
 	}
+	memscope_io_trace_units(r, off, buf, len, true);
 	return 0;
 }
 

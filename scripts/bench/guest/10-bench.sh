@@ -59,7 +59,7 @@ ok_wr $C "map b256 $bar0 0x400" && bench P2 regs $M/b256/regs "$bar0" 256
 
 # P3: 64 MiB of vmalloc memory through data against memcpy of its mmap.
 echo $((128 << 20)) >/sys/module/memscope/parameters/max_kind_bytes
-ok_wr $C "alloc bvm vmalloc 64M" && bench P3 vmalloc $M/bvm/data
+ok_wr $C "alloc bvm vmalloc 64M" && bench P3 vmalloc $M/bvm/data $((64 << 20))
 ok_wr $C "free bvm"
 
 # P4: one ops write of 1024 reads against a bare in-kernel loop of 1024
