@@ -212,6 +212,7 @@ static void memscope_coherent_show_info(struct memscope_region *r,
 
 const struct memscope_backend memscope_coherent_backend = {
 	.name = "coherent",
+	.linear = true,
 	.create = memscope_coherent_create,
 	.destroy = memscope_coherent_destroy,
 	.read = memscope_linear_read,

@@ -248,6 +248,7 @@ static void memscope_kmalloc_show_info(struct memscope_region *r,
 
 const struct memscope_backend memscope_kmalloc_backend = {
 	.name = "kmalloc",
+	.linear = true,
 	.create = memscope_kmalloc_create,
 	.destroy = memscope_kmalloc_destroy,
 	.read = memscope_linear_read,
@@ -305,6 +306,7 @@ static void memscope_vmalloc_show_info(struct memscope_region *r,
 
 const struct memscope_backend memscope_vmalloc_backend = {
 	.name = "vmalloc",
+	.linear = true,
 	.create = memscope_vmalloc_create,
 	.destroy = memscope_vmalloc_destroy,
 	.read = memscope_linear_read,
@@ -524,6 +526,7 @@ static void memscope_slab_show_info(struct memscope_region *r,
 
 const struct memscope_backend memscope_slab_backend = {
 	.name = "slab",
+	.linear = true,
 	.create = memscope_slab_create,
 	.destroy = memscope_slab_destroy,
 	.read = memscope_linear_read,

@@ -165,6 +165,8 @@ struct memscope_region;
  * @name: kind name as shown to the user
  * @io: device memory: the region has `regs` and `width` files, `data`
  *	moves whole width units, and writes are device writes
+ * @linear: @vaddr maps the whole region and reading has no side effects:
+ *	`data` may copy it straight to user space
  * @widths: bitmask of the access widths in bytes the kind supports
  *	(BIT(1) | BIT(2) ...); memory kinds leave it 0
  * @create: set the region up from @cmd; on failure leave nothing behind
@@ -196,6 +198,7 @@ struct memscope_region;
 struct memscope_backend {
 	const char *name;
 	bool io;
+	bool linear;
 	unsigned int widths;
 	int (*create)(struct memscope_region *r, const struct memscope_cmd *cmd);
 	void (*destroy)(struct memscope_region *r);

@@ -566,9 +566,14 @@ static int memscope_data_check(struct memscope_region *r, loff_t pos,
  * by debugfs_file_get()/put() so that a teardown waits for it. The copy
  * to or from user space stays outside: a stalled user copy must not hold
  * up a device's remove().
+ *
+ * Kernel memory that lies linear behind r->vaddr (@ubuf given) is read
+ * straight into user space instead, one copy rather than two, but only
+ * without faulting, for the same reason: where the user's pages are not
+ * present, the chunk returns 1 and the caller takes the bounce buffer.
  */
 static int memscope_data_chunk(struct file *file, u64 off, void *buf,
-			       size_t n, bool write)
+			       char __user *ubuf, size_t n, bool write)
 {
 	struct memscope_region *r = file->private_data;
 	struct dentry *dentry = file->f_path.dentry;
@@ -594,7 +599,9 @@ static int memscope_data_chunk(struct file *file, u64 off, void *buf,
 		goto put;
 	if (write && r->ops->io)
 		memscope_device_write_taint(r);
-	if (write)
+	if (ubuf)
+		ret = copy_to_user_nofault(ubuf, r->vaddr + off, n) ? 1 : 0;
+	else if (write)
 		ret = r->ops->write(r, off, buf, n);
 	else
 		ret = r->ops->read(r, off, buf, n);
@@ -617,8 +624,8 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	struct memscope_region *r = file->private_data;
+	void *buf = NULL;
 	size_t done = 0;
-	void *buf;
 	int ret;
 
 	ret = memscope_data_check(r, *ppos, count);
@@ -628,19 +635,26 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		return 0;
 	count = min_t(u64, count, r->size - *ppos);
 
-	buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	while (done < count) {
 		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
 
-		ret = memscope_data_chunk(file, *ppos, buf, n, false);
+		ret = r->ops->linear ?
+		      memscope_data_chunk(file, *ppos, NULL, ubuf + done, n,
+					  false) : 1;
+		if (ret == 1 && !buf) {
+			buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
+				       GFP_KERNEL);
+			if (!buf)
+				ret = -ENOMEM;
+		}
+		if (ret == 1) {
+			ret = memscope_data_chunk(file, *ppos, buf, NULL, n,
+						  false);
+			if (!ret && copy_to_user(ubuf + done, buf, n))
+				ret = -EFAULT;
+		}
 		if (ret)
 			break;
-		if (copy_to_user(ubuf + done, buf, n)) {
-			ret = -EFAULT;
-			break;
-		}
 		done += n;
 		*ppos += n;
 		ret = memscope_data_yield();
@@ -677,7 +691,7 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 			ret = -EFAULT;
 			break;
 		}
-		ret = memscope_data_chunk(file, *ppos, buf, n, true);
+		ret = memscope_data_chunk(file, *ppos, buf, NULL, n, true);
 		if (ret)
 			break;
 		done += n;
