@@ -11,6 +11,7 @@
 #   scripts/series.sh export   # write patches/, the cover letter and the
 #                              # overlay back into this repository
 #   scripts/series.sh check    # fail if patches/ and the overlay disagree
+#   scripts/series.sh sign "Name <email>"   # a copy signed by its poster
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -103,6 +104,33 @@ PY
 	msg "exported $(series_patches | wc -l) patches and $n overlay files"
 }
 
+# The series as its poster sends it: From:, Signed-off-by: and the
+# MAINTAINERS entry carry the poster's identity, not the project's
+# placeholder (the DCO needs a real person). The identity is $1, or
+# MEMSCOPE_AUTHOR, or git's user.name and user.email; the signed copy goes
+# to $2 (default $BUILD_DIR/outgoing), patches/ stay as they are.
+cmd_sign() {
+	local id=${1:-${MEMSCOPE_AUTHOR:-}} out=${2:-$BUILD_DIR/outgoing} f name email
+	if [ -z "$id" ]; then
+		name=$(git -C "$MEMSCOPE_REPO" config user.name || true)
+		email=$(git -C "$MEMSCOPE_REPO" config user.email || true)
+		[ -n "$name" ] && [ -n "$email" ] && id="$name <$email>"
+	fi
+	[[ $id =~ ^[^\<\>]+\ \<[^\<\>@\ ]+@[^\<\>\ ]+\>$ ]] ||
+		die "usage: $0 sign \"Your Name <you@example.org>\" [DIR] (or set MEMSCOPE_AUTHOR, or git's user.name and user.email)"
+	rm -rf "$out"
+	mkdir -p "$out"
+	for f in "$MEMSCOPE_REPO"/patches/*.patch; do
+		ID="$id" perl -pe 's/^(From|Signed-off-by): Memscope Developers <memscope\@example\.org>$/$1: $ENV{ID}/;
+			s/^([+ ])M:\tMemscope Developers <memscope\@example\.org>$/$1M:\t$ENV{ID}/' \
+			"$f" >"$out/${f##*/}"
+	done
+	if grep -l 'memscope@example\.org' "$out"/*.patch >/dev/null; then
+		die "a placeholder identity is left in $out"
+	fi
+	msg "the series, signed by $id: $out"
+}
+
 # patches/ applied onto the base must give exactly the overlay.
 cmd_check() {
 	local bad=0 f
@@ -132,5 +160,6 @@ case "${1:-}" in
 edit)	shift; cmd_edit "$@" ;;
 export)	cmd_export ;;
 check)	cmd_check ;;
-*)	echo "usage: $0 edit [--force] | export | check" >&2; exit 2 ;;
+sign)	shift; cmd_sign "$@" ;;
+*)	echo "usage: $0 edit [--force] | export | check | sign [\"NAME <EMAIL>\"] [DIR]" >&2; exit 2 ;;
 esac

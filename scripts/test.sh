@@ -43,6 +43,18 @@ guest() {
 }
 
 step "series checks" "$MEMSCOPE_REPO/scripts/check-series.sh"
+# A poster re-signs the series as themselves: nothing of the placeholder
+# identity may be left, and every patch carries the poster's sign-off.
+sign_check() {
+	local out="$BUILD_DIR/sign-check" n
+	"$MEMSCOPE_REPO/scripts/series.sh" sign "Test Poster <poster@example.net>" \
+		"$out" >/dev/null || return 1
+	n=$(series_patches | wc -l)
+	[ "$(grep -l '^Signed-off-by: Test Poster <poster@example.net>$' "$out"/*.patch | wc -l)" = "$n" ] &&
+		[ "$(grep -c '^+M:	Test Poster <poster@example.net>$' "$out"/0001-*.patch)" = 1 ] &&
+		t_pass "series sign: $n patches and MAINTAINERS carry the poster's identity"
+}
+step "series sign" sign_check
 if [ -f "$BUILD_DIR/guest/arch/x86/boot/bzImage" ]; then
 	step "guest tests" guest default GUEST_SKIP_BUILD=1 GUEST_RUN_NAME=guest
 	# The second boot forces bounce buffering: only what DMA touches.
