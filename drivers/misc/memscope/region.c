@@ -6,6 +6,8 @@
  * checks on user input happen here, before a backend is called, so every
  * kind refuses bad offsets, widths and sizes the same way.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -166,13 +168,8 @@ EXPORT_SYMBOL_IF_KUNIT(memscope_device_write_check);
  */
 void memscope_device_write_taint(struct memscope_region *r)
 {
-	static bool warned;
-
-	if (!warned) {
-		warned = true;
-		pr_warn("memscope: device write through region %s, tainting the kernel\n",
-			r->name);
-	}
+	pr_warn_once("device write through region %s, tainting the kernel\n",
+		     r->name);
 	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
 }
 
