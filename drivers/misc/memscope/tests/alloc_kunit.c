@@ -46,9 +46,8 @@ static void memscope_alloc_roundtrip_test(struct kunit *test)
 	u8 *in, *out;
 	size_t i;
 
-	KUNIT_ASSERT_EQ(test, memscope_kunit_run(test, c->cmd), 0);
-	r = memscope_region_find("t");
-	KUNIT_ASSERT_NOT_NULL(test, r);
+	/* Freed when the test ends even if it fails: no EEXIST for the next. */
+	r = memscope_kunit_region(test, "t", c->cmd);
 	KUNIT_EXPECT_EQ(test, memscope_stats_total(), before + 1);
 
 	in = kunit_kmalloc(test, r->size, GFP_KERNEL);
@@ -72,7 +71,6 @@ static void memscope_alloc_roundtrip_test(struct kunit *test)
 		KUNIT_EXPECT_MEMEQ(test, out, in + PAGE_SIZE - 5, 16);
 	}
 
-	memscope_region_put(r);
 	KUNIT_EXPECT_EQ(test, memscope_region_free("t"), 0);
 	KUNIT_EXPECT_NULL(test, memscope_region_find("t"));
 	KUNIT_EXPECT_EQ(test, memscope_stats_total(), before);
@@ -118,10 +116,16 @@ static void memscope_alloc_runs_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, runs[i].start, c->runs[i].start);
 		KUNIT_EXPECT_EQ(test, runs[i].count, c->runs[i].count);
 	}
-	/* Counting alone, and storing fewer than there are, agree. */
+	/*
+	 * Counting alone, and storing fewer than there are, agree; a short
+	 * array is filled as far as it goes and not one entry further.
+	 */
 	KUNIT_EXPECT_EQ(test, memscope_pfn_runs(c->pfns, c->n, NULL, 0), nr);
+	memset(runs, 0xa5, sizeof(runs));
 	KUNIT_EXPECT_EQ(test, memscope_pfn_runs(c->pfns, c->n, runs, 1), nr);
 	KUNIT_EXPECT_EQ(test, runs[0].start, c->runs[0].start);
+	KUNIT_EXPECT_EQ(test, runs[0].count, c->runs[0].count);
+	KUNIT_EXPECT_EQ(test, runs[1].start, 0xa5a5a5a5a5a5a5a5UL);
 }
 
 /* The runs of a real vmalloc buffer match vmalloc_to_pfn() page by page. */
@@ -190,20 +194,42 @@ static void memscope_alloc_limits_test(struct kunit *test)
 }
 
 /* kmalloc and slab memory can never be mapped to user space. */
-static void memscope_alloc_mmap_table_test(struct kunit *test)
+static void memscope_alloc_mmap_refused_test(struct kunit *test)
 {
-	KUNIT_EXPECT_NULL(test, memscope_kmalloc_backend.mmap);
-	KUNIT_EXPECT_NULL(test, memscope_kmalloc_backend.pfn);
-	KUNIT_EXPECT_NULL(test, memscope_slab_backend.mmap);
-	KUNIT_EXPECT_NULL(test, memscope_slab_backend.pfn);
-	KUNIT_EXPECT_NOT_NULL(test, memscope_vmalloc_backend.mmap);
-	KUNIT_EXPECT_NOT_NULL(test, memscope_pages_backend.pfn);
+	static const char *const kinds[] = { "kmalloc", "slab" };
+	struct vm_area_struct vma = {};
+	struct memscope_region *r;
+	char cmd[48];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		snprintf(cmd, sizeof(cmd), "alloc t%u %s 64", i, kinds[i]);
+		r = memscope_kunit_region(test, i ? "t1" : "t0", cmd);
+		/* Refused before the VMA is looked at: an empty one will do. */
+		mutex_lock(&r->lock);
+		KUNIT_EXPECT_EQ(test, memscope_data_mmap_locked(r, &vma), -ENODEV);
+		mutex_unlock(&r->lock);
+		KUNIT_EXPECT_EQ(test, atomic_read(&r->mappings), 0);
+		KUNIT_EXPECT_NULL(test, vma.vm_ops);
+	}
 }
 
-/* Runs last: every region the suite made is gone, memscope holds nothing. */
-static void memscope_alloc_counters_zero_test(struct kunit *test)
+static int memscope_alloc_objects_at_start;
+
+static int memscope_alloc_suite_init(struct kunit_suite *suite)
 {
-	KUNIT_EXPECT_EQ(test, memscope_stats_total(), 0);
+	memscope_alloc_objects_at_start = memscope_stats_total();
+	return 0;
+}
+
+/*
+ * Runs last: every region the suite made is gone. Compared with what
+ * memscope held when the suite began, whatever other suites left.
+ */
+static void memscope_alloc_counters_back_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, memscope_stats_total(),
+			memscope_alloc_objects_at_start);
 }
 
 static struct kunit_case memscope_alloc_test_cases[] = {
@@ -212,13 +238,14 @@ static struct kunit_case memscope_alloc_test_cases[] = {
 	KUNIT_CASE(memscope_alloc_vmalloc_runs_test),
 	KUNIT_CASE(memscope_alloc_contiguous_test),
 	KUNIT_CASE(memscope_alloc_limits_test),
-	KUNIT_CASE(memscope_alloc_mmap_table_test),
-	KUNIT_CASE(memscope_alloc_counters_zero_test),
+	KUNIT_CASE(memscope_alloc_mmap_refused_test),
+	KUNIT_CASE(memscope_alloc_counters_back_test),
 	{}
 };
 
 static struct kunit_suite memscope_alloc_suite = {
 	.name = "memscope_alloc",
+	.suite_init = memscope_alloc_suite_init,
 	.test_cases = memscope_alloc_test_cases,
 };
 

@@ -40,7 +40,8 @@ static struct pci_dev *edu_bind(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_X86) || !IS_ENABLED(CONFIG_PCI))
 		kunit_skip(test, "edu runs under QEMU x86_64");
 	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "no edu device (-device edu)");
+	if (!pdev)
+		kunit_skip(test, "no edu device (QEMU's -device edu)");
 	KUNIT_ASSERT_EQ(test, device_set_driver_override(&pdev->dev, "memscope"), 0);
 	KUNIT_ASSERT_EQ(test, device_attach(&pdev->dev), 1);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, edu_unbind, pdev), 0);
@@ -117,12 +118,15 @@ static void fill(u8 *buf, size_t len, u8 seed)
 /* Binding maps BAR0; unbinding with live buffers frees everything. */
 static void memscope_dma_bind_test(struct kunit *test)
 {
+	char bar_name[MEMSCOPE_NAME_MAX + 1];
 	int before = memscope_stats_total();
 	struct memscope_region *bar;
 	struct pci_dev *pdev;
 
 	pdev = edu_bind(test);
 	bar = edu_bar0(test, pdev);
+	/* The region goes with the device: keep its name, not a pointer. */
+	strscpy(bar_name, bar->name);
 	KUNIT_EXPECT_EQ(test, edu_read(test, bar, 0), 0x010000ed);
 	KUNIT_EXPECT_EQ(test, bar->phys, pci_resource_start(pdev, 0));
 
@@ -131,7 +135,7 @@ static void memscope_dma_bind_test(struct kunit *test)
 	KUNIT_EXPECT_GT(test, memscope_stats_total(), before + 2);
 
 	device_release_driver(&pdev->dev);
-	KUNIT_EXPECT_NULL(test, memscope_region_find(bar->name));
+	KUNIT_EXPECT_NULL(test, memscope_region_find(bar_name));
 	KUNIT_EXPECT_NULL(test, memscope_region_find("c"));
 	KUNIT_EXPECT_NULL(test, memscope_region_find("s"));
 	KUNIT_EXPECT_EQ(test, memscope_stats_total(), before);

@@ -79,7 +79,9 @@ static void memscope_kunit_edu_disable(void *pdev)
  * enabled as its driver would, and disabled again when the test ends.
  *
  * Context: Process context.
- * Return: the device. Skips the test off x86, fails it without edu.
+ * Return: the device. Skips the test off x86 and without edu (kunit.py
+ * runs with kunit/x86_64-edu.py, and scripts/run-kunit.sh checks that the
+ * edu cases ran there).
  */
 struct pci_dev *memscope_kunit_edu(struct kunit *test)
 {
@@ -88,7 +90,8 @@ struct pci_dev *memscope_kunit_edu(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_X86) || !IS_ENABLED(CONFIG_PCI))
 		kunit_skip(test, "edu runs under QEMU x86_64");
 	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "no edu device (-device edu)");
+	if (!pdev)
+		kunit_skip(test, "no edu device (QEMU's -device edu)");
 	if (pci_enable_device(pdev)) {
 		pci_dev_put(pdev);
 		KUNIT_FAIL_AND_ABORT(test, "cannot enable edu");
