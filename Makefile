@@ -2,7 +2,7 @@
 # memscope: the two commands, and the pieces they are made of.
 # Builds and caches live in $(MEMSCOPE_CACHE), ~/.cache/memscope by default.
 
-.PHONY: demo test bench fuzz deb check-series kunit guest docs series-edit series-export help
+.PHONY: demo test test-arm64 bench fuzz deb check-series kunit guest docs series-edit series-export help
 
 ARGS ?=
 # make fuzz: run time in seconds, seed, processes, memscope-fuzz options
@@ -17,7 +17,9 @@ help:
 	@echo "make demo    boot a QEMU guest with the series and tour memscope"
 	@echo "             (make demo ARGS=shell: a shell in the guest instead)"
 	@echo "make test    everything: series checks, KUnit, guest tests, docs"
-	@echo "make bench   memscope against devmem and sysfs resource0 mmap"
+	@echo "make test-arm64  the series on arm64 (QEMU virt): devices from the"
+	@echo "             device tree, edu DMA, and a non-coherent DMA boot"
+	@echo "make bench   every performance figure with its goal, in one boot"
 	@echo "make deb     the memscope-dkms package, for Debian's own kernels"
 	@echo "make fuzz    SECONDS=N SEED=S: a long fuzz on the debug guest"
 	@echo "             (KASAN, lockdep, UBSAN, kmemleak, DMA-API debug)"
@@ -27,6 +29,10 @@ demo:
 
 test:
 	@bash scripts/test.sh
+
+test-arm64:
+	@bash scripts/deps.sh && bash scripts/prepare-base.sh && \
+		bash scripts/series.sh check && bash scripts/arm64.sh full
 
 bench:
 	@bash scripts/bench.sh

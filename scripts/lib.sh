@@ -18,6 +18,25 @@ WORK_TREE="$MEMSCOPE_CACHE/work"
 BUILD_DIR="$MEMSCOPE_CACHE/build"
 JOBS="${JOBS:-$(nproc)}"
 
+# The guest's architecture: x86_64 (default) or arm64 (QEMU virt, built
+# with Debian's cross compiler). Everything arch-specific of the guest
+# scripts comes from here.
+GUEST_ARCH="${GUEST_ARCH:-x86_64}"
+case $GUEST_ARCH in
+x86_64)
+	GUEST_KARCH=x86_64 GUEST_CROSS= GUEST_IMAGE=arch/x86/boot/bzImage
+	GUEST_IMAGE_TARGET=bzImage GUEST_TOOLS_CC=gcc
+	;;
+arm64)
+	GUEST_KARCH=arm64 GUEST_CROSS=aarch64-linux-gnu- GUEST_IMAGE=arch/arm64/boot/Image
+	GUEST_IMAGE_TARGET=Image GUEST_TOOLS_CC=aarch64-linux-gnu-gcc
+	;;
+*)
+	echo "GUEST_ARCH must be x86_64 or arm64, not '$GUEST_ARCH'" >&2
+	exit 2
+	;;
+esac
+
 export CCACHE_DIR="${CCACHE_DIR:-$MEMSCOPE_CACHE/ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
 # ccache hashes the compiler's path too; keep the kernel's own timestamp

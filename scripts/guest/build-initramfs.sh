@@ -24,6 +24,9 @@ out=$2
 guest="$MEMSCOPE_REPO/scripts/guest"
 tests_dir=${GUEST_TESTS_DIR:-$guest/tests}
 busybox=${GUEST_BUSYBOX:-/bin/busybox}
+if [ "$GUEST_ARCH" = arm64 ] && [ -z "${GUEST_BUSYBOX:-}" ]; then
+	busybox="$MEMSCOPE_CACHE/arm64/busybox"
+fi
 gen_cpio="$build/usr/gen_init_cpio"
 tools_out="$build/guest-tools"
 
@@ -43,7 +46,9 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,root} \
 
 # busybox and its applets, as links to /bin/busybox.
 cp "$busybox" "$stage/bin/busybox"
-for applet in $("$busybox" --list-full); do
+# The applet list of the host's busybox (the same Debian version): a
+# busybox of another architecture cannot run here.
+for applet in $(/bin/busybox --list-full); do
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
 
@@ -61,7 +66,7 @@ for src in "$guest"/tools/*.c ${GUEST_EXTRA_TOOLS:-}; do
 		[ -e "$dep" ] && [ "$dep" -nt "$bin" ] && stale=1
 	done
 	if [ ! -x "$bin" ] || [ $stale = 1 ]; then
-		gcc -static -O2 -Wall -Werror -s -o "$bin" "$src" ||
+		"$GUEST_TOOLS_CC" -static -O2 -Wall -Werror -s -o "$bin" "$src" ||
 			die "compiling $src failed"
 	fi
 	if [ -e "$stage/bin/$name" ] || [ -L "$stage/bin/$name" ]; then
@@ -78,7 +83,8 @@ if [ -n "${GUEST_MODULE_KO:-}" ]; then
 	cp "$GUEST_MODULE_KO" "$stage/lib/modules/memscope.ko"
 else
 	# Modules. The same CC as build-kernel.sh, or kbuild would re-run Kconfig.
-	nice -n 10 make -s -C "$build" ARCH=x86_64 CC="ccache gcc" \
+	nice -n 10 make -s -C "$build" ARCH="$GUEST_KARCH" \
+		CROSS_COMPILE="$GUEST_CROSS" CC="ccache ${GUEST_CROSS}gcc" \
 		INSTALL_MOD_PATH="$stage" modules_install >/dev/null
 	# "build" points into this host's build directory: meaningless in the guest.
 	rm -f "$stage"/lib/modules/*/build

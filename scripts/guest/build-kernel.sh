@@ -28,6 +28,7 @@ fi
 mkdir -p "$2"
 build=$(cd "$2" && pwd -P)
 frag="$MEMSCOPE_REPO/scripts/guest/config.fragment"
+[ "$GUEST_ARCH" = x86_64 ] || frag="$MEMSCOPE_REPO/scripts/guest/$GUEST_ARCH.fragment"
 frags=("$frag")
 # shellcheck disable=SC2206 # a list of paths
 extra=(${GUEST_EXTRA_FRAGMENTS:-})
@@ -41,7 +42,8 @@ start=$SECONDS
 # The same CC on every make call: Kconfig records the compiler, and a
 # different one would force a full reconfiguration and rebuild.
 kmake() {
-	nice -n 10 make -s -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" \
+	nice -n 10 make -s -C "$src" O="$build" ARCH="$GUEST_KARCH" \
+		CROSS_COMPILE="$GUEST_CROSS" CC="ccache ${GUEST_CROSS}gcc" \
 		-j"$JOBS" "$@"
 }
 
@@ -112,7 +114,7 @@ if [ -n "$missing" ]; then
 	die "kernel configuration incomplete (unmet dependencies or unknown options)"
 fi
 
-msg "building bzImage and modules in $build (-j$JOBS)"
-kmake bzImage modules
-[ -f "$build/arch/x86/boot/bzImage" ] || die "no bzImage after build"
+msg "building $GUEST_IMAGE_TARGET and modules in $build (-j$JOBS)"
+kmake "$GUEST_IMAGE_TARGET" modules
+[ -f "$build/$GUEST_IMAGE" ] || die "no $GUEST_IMAGE after build"
 msg "kernel $(kmake kernelrelease) built in $((SECONDS - start)) s"

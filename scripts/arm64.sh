@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The series on arm64 (QEMU virt), from Debian's archive only: the cross
+# compiler, qemu-system-arm, dtc and an arm64 busybox. Builds the arm64
+# guest kernel from the checked series, checks the driver with W=1 there,
+# boots it with edu and a pci-serial, then boots it again with the PCIe
+# host's dma-coherent property removed from the device tree.
+#
+#   scripts/arm64.sh [full|subset]    (make test-arm64: full; make test:
+#                                      subset = the device boot only)
+# Results go to $MEMSCOPE_RESULTS like the other steps.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-full}
+export GUEST_ARCH=arm64
+build="$BUILD_DIR/guest-arm64"
+guest="$MEMSCOPE_REPO/scripts/guest"
+
+arm64_deps() {
+	local pkgs=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+		    device-tree-compiler) missing=() p deb
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing+=("$p")
+	done
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64 || return 1
+		missing+=(update)
+	fi
+	if [ ${#missing[@]} -gt 0 ]; then
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq || return 1
+		missing=("${missing[@]/update/}")
+		# shellcheck disable=SC2068 # drop the empty word
+		apt-get install -y -qq --no-install-recommends ${missing[@]} >/dev/null ||
+			return 1
+	fi
+	if [ ! -x "$MEMSCOPE_CACHE/arm64/busybox" ]; then
+		mkdir -p "$MEMSCOPE_CACHE/arm64" && chmod 0777 "$MEMSCOPE_CACHE/arm64"
+		(cd "$MEMSCOPE_CACHE/arm64" && rm -f busybox-static_*.deb &&
+		 apt-get download -q busybox-static:arm64 2>&1 >/dev/null | grep -v unsandboxed
+		 deb=$(ls busybox-static_*_arm64.deb) &&
+		 dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >busybox.new &&
+		 chmod 0755 busybox.new && mv busybox.new busybox) || return 1
+	fi
+}
+
+# boot NAME TESTS... [-- VAR=VALUE...]: one arm64 boot with those tests.
+boot() {
+	local name=$1 dir="$BUILD_DIR/$1-tests" result="$BUILD_DIR/guest-result-$1" p f
+	shift
+	rm -rf "$dir" && mkdir -p "$dir"
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		cp "$1" "$dir/"
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	rm -f "$result"
+	env "$@" GUEST_SKIP_BUILD=1 GUEST_RUN_NAME="$name" GUEST_TESTS_DIR="$dir" \
+		GUEST_RESULT_FILE="$result" \
+		"$guest/run-tests.sh" "$CHECK_TREE" "$build" || true
+	[ -s "$result" ] || { t_fail "arm64 ($name): guest finished with a result"; return; }
+	p=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' "$result")
+	f=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' "$result")
+	t_counts "arm64 guest ($name)" "${p:-0}" "${f:-0}"
+}
+
+if ! arm64_deps; then
+	t_fail "arm64: cross compiler, qemu-system-arm, dtc and busybox:arm64 installed"
+	exit 1
+fi
+if ! "$guest/build-kernel.sh" "$CHECK_TREE" "$build"; then
+	t_fail "arm64: the guest kernel builds"
+	exit 1
+fi
+t_pass "arm64: the guest kernel builds ($(cat "$build/include/config/kernel.release"))"
+
+# The driver again with W=1: warning-free on arm64 too.
+rm -f "$build"/drivers/misc/memscope/*.o "$build"/drivers/misc/memscope/memscope.ko
+if out=$(nice make -s -C "$CHECK_TREE" O="$build" ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
+		W=1 drivers/misc/memscope/ 2>&1) && ! grep -q 'warning:' <<<"$out"; then
+	t_pass "arm64: the driver builds with W=1, no warnings"
+else
+	printf '%s\n' "$out" | head -30
+	t_fail "arm64: the driver builds with W=1, no warnings"
+fi
+nice make -s -C "$CHECK_TREE" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+	CC="ccache aarch64-linux-gnu-gcc" modules >/dev/null 2>&1
+
+boot arm64 "$guest"/arm64-tests/*.sh "$guest"/tests/20-memory.sh
+[ "$mode" = full ] || exit 0
+
+# Non-coherent DMA: virt's device tree without the PCIe host's
+# dma-coherent property. The machine's own tree, dumped with the same
+# devices, edited with dtc.
+dtb="$BUILD_DIR/arm64-noncoherent.dtb"
+if qemu-system-aarch64 -M virt,dumpdtb="$dtb.orig" -cpu cortex-a57 -m 512M -nic none \
+	-device edu,dma_mask=0xffffffff -device pci-serial >/dev/null 2>&1 &&
+   dtc -q -I dtb -O dts "$dtb.orig" |
+	awk '/pcie@/ { in_pcie = 1 } in_pcie && /dma-coherent;/ { dropped = 1; next }
+	     { print } END { exit !dropped }' >"$dtb.dts" &&
+   dtc -q -I dts -O dtb -o "$dtb" "$dtb.dts"; then
+	t_pass "arm64: virt's device tree without dma-coherent on the PCIe host"
+	boot arm64-noncoherent "$guest"/arm64-tests/30-arm64-dma.sh -- \
+		GUEST_QEMU_ARGS="-dtb $dtb" GUEST_APPEND="memscope_noncoherent=1"
+else
+	t_fail "arm64: virt's device tree without dma-coherent on the PCIe host"
+fi
