@@ -197,8 +197,12 @@ static void memscope_bar_add(struct memscope_device *md, unsigned int index,
 	r->iomem = iomem;
 	r->phys = res->start;
 	r->size = resource_size(res);
-	/* The widest of 4, 2 and 1 that both address and size allow. */
-	r->width = 4;
+	/*
+	 * Memory: the widest of 4, 2 and 1 that both address and size allow.
+	 * Ports: 1, as for `io` windows; a 16550's registers are bytes, and a
+	 * wider port write would reach its neighbours too.
+	 */
+	r->width = port ? 1 : 4;
 	while ((r->phys | r->size) & (r->width - 1))
 		r->width /= 2;
 	if (port)

@@ -126,6 +126,8 @@ if [ -n "$ps" ]; then
 		t_match "its BAR0 is port space (flags port)" "^$P bar 0x8 0x[0-9a-f]+ .*port" \
 			"$(grep "^$P " $M/regions)"
 		t_match "info: a port BAR" '^port: 0x' "$(cat $M/$P/info)"
+		# A 16550's registers are bytes: an I/O BAR starts at width 1.
+		t_eq "an I/O BAR's default width is 1" 1 "$(cat $M/$P/width)"
 		msg="memscope UART log through PCI_IOBASE"
 		hex=$(hexbytes "$msg")
 		rest=$hex

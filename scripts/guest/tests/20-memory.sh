@@ -70,7 +70,7 @@ for r in m-vmalloc m-vzalloc; do
 	t_match "layout: $r in the vmalloc area" "^\|  \|  $r " "$vmal"
 done
 t_match "layout: kernel addresses are real with kptr_restrict=1" \
-	'direct map +ffff[0-9a-f]{12}-' "$layout"
+	'direct map +fff[0-9a-f]{13}-' "$layout"
 
 # Free while mapped: EBUSY, then fine once unmapped.
 rm -f /tmp/go20 && mkfifo /tmp/go20
