@@ -561,7 +561,10 @@ static const char memscope_control_help[] =
 	"NAME/ops (io kinds), one program per write, one line each of:\n"
 	"r OFF | w OFF VAL | rmw OFF MASK VAL | delay US\n"
 	"poll OFF MASK VAL TIMEOUT_US [INTERVAL_US]\n"
-	"a first line 'dry' checks and reports, touching nothing\n";
+	"a first line 'dry' checks and reports, touching nothing\n"
+	"\n"
+	"trace events: memscope:memscope_access (every device access),\n"
+	"memscope_region_create, memscope_region_free, memscope_dma_sync\n";
 
 static int memscope_root_open(struct inode *inode, struct file *file)
 {
