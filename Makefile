@@ -15,6 +15,7 @@ FUZZ_FLAGS ?=
 
 help:
 	@echo "make demo    boot a QEMU guest with the series and tour memscope"
+	@echo "             (make demo ARCH=arm64: the tour on QEMU's arm64 virt)"
 	@echo "             (make demo ARGS=shell: a shell in the guest instead)"
 	@echo "make test    everything: series checks, KUnit, guest tests, docs"
 	@echo "make test-arm64  the series on arm64 (QEMU virt): devices from the"
@@ -24,8 +25,10 @@ help:
 	@echo "make fuzz    SECONDS=N SEED=S: a long fuzz on the debug guest"
 	@echo "             (KASAN, lockdep, UBSAN, kmemleak, DMA-API debug)"
 
+# make demo ARCH=arm64: the tour on QEMU's arm64 virt machine.
+ARCH ?= x86_64
 demo:
-	@bash scripts/demo.sh $(ARGS)
+	@GUEST_ARCH=$(ARCH) bash scripts/demo.sh $(ARGS)
 
 test:
 	@bash scripts/test.sh

@@ -17,35 +17,6 @@ export GUEST_ARCH=arm64
 build="$BUILD_DIR/guest-arm64"
 guest="$MEMSCOPE_REPO/scripts/guest"
 
-arm64_deps() {
-	local pkgs=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-		    device-tree-compiler) missing=() p deb
-	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-			missing+=("$p")
-	done
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		dpkg --add-architecture arm64 || return 1
-		missing+=(update)
-	fi
-	if [ ${#missing[@]} -gt 0 ]; then
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq || return 1
-		missing=("${missing[@]/update/}")
-		# shellcheck disable=SC2068 # drop the empty word
-		apt-get install -y -qq --no-install-recommends ${missing[@]} >/dev/null ||
-			return 1
-	fi
-	if [ ! -x "$MEMSCOPE_CACHE/arm64/busybox" ]; then
-		mkdir -p "$MEMSCOPE_CACHE/arm64" && chmod 0777 "$MEMSCOPE_CACHE/arm64"
-		(cd "$MEMSCOPE_CACHE/arm64" && rm -f busybox-static_*.deb &&
-		 apt-get download -q busybox-static:arm64 2>&1 >/dev/null | grep -v unsandboxed
-		 deb=$(ls busybox-static_*_arm64.deb) &&
-		 dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >busybox.new &&
-		 chmod 0755 busybox.new && mv busybox.new busybox) || return 1
-	fi
-}
-
 # boot NAME TESTS... [-- VAR=VALUE...]: one arm64 boot with those tests.
 boot() {
 	local name=$1 dir="$BUILD_DIR/$1-tests" result="$BUILD_DIR/guest-result-$1" p f
@@ -66,7 +37,7 @@ boot() {
 	t_counts "arm64 guest ($name)" "${p:-0}" "${f:-0}"
 }
 
-if ! arm64_deps; then
+if ! guest_arm64_deps; then
 	t_fail "arm64: cross compiler, qemu-system-arm, dtc and busybox:arm64 installed"
 	exit 1
 fi

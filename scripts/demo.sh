@@ -8,7 +8,7 @@ set -euo pipefail
 mode=${1:-tour}
 case $mode in
 tour|shell) ;;
-*) die "usage: make demo [ARGS=shell]" ;;
+*) die "usage: make demo [ARGS=shell] [ARCH=arm64]" ;;
 esac
 
 "$MEMSCOPE_REPO/scripts/deps.sh"
@@ -18,6 +18,16 @@ esac
 # The first kernel build takes minutes: show progress and an estimate
 # (the last build's time when there was one), not silence.
 build="$BUILD_DIR/guest"
+tour="$MEMSCOPE_REPO/scripts/demo/guest"
+if [ "$GUEST_ARCH" = arm64 ]; then
+	guest_arm64_deps || die "installing the arm64 tools failed"
+	build="$BUILD_DIR/guest-arm64"
+	# The arm64 tour, with the narration helpers of the x86 one.
+	tour="$BUILD_DIR/demo-arm64-tour"
+	rm -rf "$tour" && mkdir -p "$tour"
+	cp "$MEMSCOPE_REPO"/scripts/demo/guest-arm64/*.sh \
+		"$MEMSCOPE_REPO/scripts/demo/guest/tour-lib" "$tour/"
+fi
 timing="$MEMSCOPE_CACHE/guest-build-seconds"
 estimate=$(cat "$timing" 2>/dev/null || echo 360)
 msg "building the guest kernel in $build (last time: ${estimate} s)"
@@ -40,14 +50,14 @@ echo $((SECONDS - start > 30 ? SECONDS - start : estimate)) > "$timing"
 
 if [ "$mode" = shell ]; then
 	exec env GUEST_INTERACTIVE=1 GUEST_SKIP_BUILD=1 GUEST_RUN_NAME=demo-shell \
-		"$MEMSCOPE_REPO/scripts/guest/run-tests.sh" "$CHECK_TREE"
+		"$MEMSCOPE_REPO/scripts/guest/run-tests.sh" "$CHECK_TREE" "$build"
 fi
 
 status=0
 env GUEST_SKIP_BUILD=1 GUEST_RUN_NAME=demo GUEST_VERBOSE=tour \
-	GUEST_TESTS_DIR="$MEMSCOPE_REPO/scripts/demo/guest" \
+	GUEST_TESTS_DIR="$tour" \
 	GUEST_RESULT_FILE="$BUILD_DIR/demo-result" \
-	"$MEMSCOPE_REPO/scripts/guest/run-tests.sh" "$CHECK_TREE" || status=$?
+	"$MEMSCOPE_REPO/scripts/guest/run-tests.sh" "$CHECK_TREE" "$build" || status=$?
 
 echo
 echo "=== the host side of the UART log: what QEMU's second serial port wrote"

@@ -82,3 +82,34 @@ t_counts() {
 	for ((i = 0; i < passed; i++)); do echo "PASS $label #$i"; done >> "$MEMSCOPE_RESULTS"
 	for ((i = 0; i < failed; i++)); do echo "FAIL $label #$i"; done >> "$MEMSCOPE_RESULTS"
 }
+
+# The arm64 guest's tools, from Debian's archive: the cross compiler,
+# qemu-system-arm, dtc, and an arm64 busybox in the cache.
+guest_arm64_deps() {
+	local pkgs=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+		    device-tree-compiler) missing=() p deb
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing+=("$p")
+	done
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64 || return 1
+		missing+=(update)
+	fi
+	if [ ${#missing[@]} -gt 0 ]; then
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq || return 1
+		missing=("${missing[@]/update/}")
+		# shellcheck disable=SC2068 # drop the empty word
+		apt-get install -y -qq --no-install-recommends ${missing[@]} >/dev/null ||
+			return 1
+	fi
+	if [ ! -x "$MEMSCOPE_CACHE/arm64/busybox" ]; then
+		mkdir -p "$MEMSCOPE_CACHE/arm64" && chmod 0777 "$MEMSCOPE_CACHE/arm64"
+		(cd "$MEMSCOPE_CACHE/arm64" && rm -f busybox-static_*.deb &&
+		 apt-get download -q busybox-static:arm64 2>&1 >/dev/null | grep -v unsandboxed
+		 deb=$(ls busybox-static_*_arm64.deb) &&
+		 dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >busybox.new &&
+		 chmod 0755 busybox.new && mv busybox.new busybox) || return 1
+	fi
+}

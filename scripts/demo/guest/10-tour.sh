@@ -14,29 +14,8 @@ M=/sys/kernel/debug/memscope
 EDU=0000:00:03.0
 MSG="hello from memscope, one regs write per byte"
 
-# say TEXT: narration.
-say() {
-	printf '\n=== %s\n' "$*"
-}
-
-# run CMD...: show the command as a user would type it, then its output.
-run() {
-	printf '$ %s\n' "$*"
-	sh -c "$*" 2>&1
-}
-
-# refused DESC ERRNO CMD...: the command must fail with ERRNO; show the
-# reason memscope recorded.
-refused() {
-	_desc=$1
-	_want=$2
-	shift 2
-	printf '$ %s\n' "$*"
-	_out=$(sh -c "$*" 2>&1)
-	printf '%s\n' "$_out"
-	run cat $M/last_error
-	t_eq "$_desc" "$_want" "$(t_errname "$_out")"
-}
+# shellcheck source=scripts/demo/guest/tour-lib
+. /tests/tour-lib
 
 edu_bar0() {
 	read -r start _ </sys/bus/pci/devices/$EDU/resource
