@@ -210,6 +210,36 @@ t_find_edu() {
 	done
 }
 
+# t_bar_region DEV [N]: the region memscope names after BAR (or resource)
+# N of a bound device: 0000:00:03.0 -> 00-03-0-bar0, 9020000.fw-cfg ->
+# 9020000-fw-cfg-bar0.
+t_bar_region() {
+	echo "$(echo "${1#0000:}" | tr ':.' '--')-bar${2:-0}"
+}
+
+# t_hex TEXT: TEXT as one string of hex byte pairs.
+t_hex() {
+	printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n'
+}
+
+# t_uart_send DIR HEX [PROGRAM]: write the bytes HEX to offset 0 of the
+# region DIR (a UART's transmit register), one regs write per byte, each
+# after the ops PROGRAM when one is given (a poll of a TX-ready flag).
+# Returns 0 if every program and write worked.
+t_uart_send() {
+	_dir=$1
+	_rest=$2
+	_ok=0
+	while [ -n "$_rest" ]; do
+		if [ -n "${3:-}" ]; then
+			wr -e "$_dir/ops" "$3" >/dev/null || _ok=1
+		fi
+		wr "$_dir/regs" "0x0 0x${_rest%"${_rest#??}"}" >/dev/null || _ok=1
+		_rest=${_rest#??}
+	done
+	return $_ok
+}
+
 # ok_wr FILE STRING: one write(2) (wr) that must write every byte; prints
 # what wr said otherwise.
 ok_wr() {

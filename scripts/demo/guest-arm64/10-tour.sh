@@ -54,7 +54,7 @@ t_eq "tour: PL011 peripheral ID 0x11" "1 r 00000fe0 00000011" "$(head -n 1 uart/
 
 say "fw_cfg, a device-tree platform device, handed to memscope; its signature one byte per read"
 FW=$(basename "$(ls -d /sys/bus/platform/devices/*.fw-cfg | head -n 1)")
-F=$(echo "$FW" | tr '.' '-')-bar0
+F=$(t_bar_region "$FW")
 run "echo memscope > /sys/bus/platform/devices/$FW/driver_override"
 run "echo $FW > /sys/bus/platform/drivers_probe"
 run "cat devices/$FW/info"
@@ -67,24 +67,20 @@ run "echo $FW > /sys/bus/platform/drivers/memscope/unbind"
 say "the UART log through PCI_IOBASE: a pci-serial's I/O BAR, one regs write per byte"
 PS=$(pci_find 0x1b36 0x0002)
 PDEV=${PS##*/}
-P=$(echo "${PDEV#0000:}" | tr ':.' '--')-bar0
+P=$(t_bar_region "$PDEV")
 MSG="hello from memscope on arm64, through PCI_IOBASE"
 run "echo memscope > $PS/driver_override; echo $PDEV > /sys/bus/pci/drivers_probe"
 run "grep -E '^(kind|port|width|flags):' $P/info"
 printf '$ for each byte of "%s": poll the LSR, echo 0x0 0xNN > %s/regs\n' "$MSG" "$P"
-printf '%s' "$MSG" | od -An -v -tx1 | tr -s ' ' '\n' | while read -r b; do
-	[ -n "$b" ] || continue
-	printf 'poll 0x5 0x20 0x20 100000\n' >$P/ops
-	echo "0x0 0x$b" >$P/regs
-done
-t_hostcheck com2-contains "$(printf '%s' "$MSG" | od -An -v -tx1 | tr -d ' \n')" \
+t_uart_send $P "$(t_hex "$MSG")" 'poll 0x5 0x20 0x20 100000\n'
+t_hostcheck com2-contains "$(t_hex "$MSG")" \
 	"tour: the message arrived in the host's file"
 run "echo $PDEV > /sys/bus/pci/drivers/memscope/unbind"
 
 say "DMA: edu on the PCIe host, one ops program per transfer, traced"
 EDU=$(t_find_edu)
 DEV=${EDU##*/}
-B=$(echo "${DEV#0000:}" | tr ':.' '--')-bar0
+B=$(t_bar_region "$DEV")
 run "echo memscope > $EDU/driver_override; echo $DEV > /sys/bus/pci/drivers_probe"
 run "echo dmamask $DEV 32 > control"
 run "echo dma src $DEV coherent 4K > control; echo dma dst $DEV coherent 4K > control"

@@ -55,10 +55,8 @@ say "the UART log: COM2 as a port window (ioport_map), one regs write per byte"
 run "echo io com2 0x2f8 8 rw > control"
 run "grep -E '^(kind|port|cookie|mapping):' com2/info"
 printf '$ for each byte of "%s": echo 0x0 0xNN > com2/regs\n' "$MSG"
-printf '%s\n' "$MSG" | od -An -v -tx1 | tr -s ' ' '\n' | while read -r b; do
-	[ -n "$b" ] && echo "0x0 0x$b" >com2/regs
-done
-t_hostcheck com2-contains "$(printf '%s' "$MSG" | od -An -v -tx1 | tr -d ' \n')" \
+t_uart_send com2 "$(t_hex "$MSG")"
+t_hostcheck com2-contains "$(t_hex "$MSG")" \
 	"tour: the message arrived in the host's COM2 file"
 echo "(the host shows what the second serial port received after the guest exits)"
 

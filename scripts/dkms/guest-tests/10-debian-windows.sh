@@ -51,12 +51,8 @@ if [ "$variant" = rw ]; then
 	t_check "edu liveness: write 0x12345678" ok_wr $M/ew/regs "0x4 0x12345678"
 	t_eq "edu liveness: reads the NOT" "00000004: edcba987" "$(sed -n 2p $M/ew/regs)"
 	t_check "io com2 0x2f8 8 rw" ok_wr $C "io com2 0x2f8 8 rw"
-	hex=$(printf '%s' "memscope on Debian's kernel" | od -An -tx1 | tr -d ' \n')
-	rest=$hex
-	while [ -n "$rest" ]; do
-		wr $M/com2/regs "0x0 0x${rest%"${rest#??}"}" >/dev/null
-		rest=${rest#??}
-	done
+	hex=$(t_hex "memscope on Debian's kernel")
+	t_check "the UART log, one regs write per byte" t_uart_send $M/com2 "$hex"
 	t_hostcheck com2-contains "$hex" \
 		"Debian: the UART log reached the host, one regs write per byte"
 	t_check "free ew com2" sh -c "echo free ew >$C && echo free com2 >$C"

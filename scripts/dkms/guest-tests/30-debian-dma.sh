@@ -15,7 +15,7 @@ variant=$(sed -n 's/.*memscope_variant=\([a-z]*\).*/\1/p' /proc/cmdline)
 edu=$(t_find_edu)
 [ -n "$edu" ] || { t_fail "edu is present"; return 0; }
 DEV=${edu##*/}
-B=$(echo "${DEV#0000:}" | tr ':.' '--')-bar0
+B=$(t_bar_region "$DEV")
 
 echo memscope >"$edu/driver_override"
 t_check "bind edu to memscope" \

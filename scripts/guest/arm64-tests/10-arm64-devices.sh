@@ -24,11 +24,6 @@ dt_reg() {
 	echo "0x${_h%"${_h#????????????????}"} 0x$(echo "$_h" | cut -c17-32)"
 }
 
-# hexbytes TEXT: TEXT as hex byte pairs.
-hexbytes() {
-	printf '%s' "$1" | od -An -tx1 | tr -d ' \n'
-}
-
 # --- virtio-mmio: magic, version, device ID at width 4
 vm=$(ls -d $DT/virtio_mmio@* 2>/dev/null | sort | head -n 1)
 if [ -n "$vm" ]; then
@@ -59,18 +54,11 @@ if [ -n "$uart" ]; then
 	t_check "free u0" ok_wr $C "free u0"
 	t_errno "rw on the busy PL011 without force" EBUSY wr $C "map uw $ubase 0x1000 rw"
 	t_check "map uw $ubase 0x1000 rw force" ok_wr $C "map uw $ubase 0x1000 rw force"
-	msg="memscope UART log on the PL011"
-	hex=$(hexbytes "$msg")
-	rest=$hex
-	ok=1
-	while [ -n "$rest" ]; do
-		# TXFF (flag register bit 5) clear, then one write of the byte.
-		wr -e $M/uw/ops 'poll 0x18 0x20 0x0 100000\n' >/dev/null || ok=0
-		wr $M/uw/regs "0x0 0x${rest%"${rest#??}"}" >/dev/null || ok=0
-		rest=${rest#??}
-	done
+	hex=$(t_hex "memscope UART log on the PL011")
+	# TXFF (flag register bit 5) clear, then one write of each byte.
+	t_check "UART log: every byte polled and written" \
+		t_uart_send $M/uw "$hex" 'poll 0x18 0x20 0x0 100000\n'
 	echo
-	t_check "UART log: every byte polled and written" [ $ok = 1 ]
 	t_hostcheck console-contains "$hex" "PL011 UART log reached the host's console log"
 	t_check "free uw" ok_wr $C "free uw"
 else
@@ -81,7 +69,7 @@ fi
 fw=$(ls -d /sys/bus/platform/devices/*.fw-cfg 2>/dev/null | head -n 1)
 if [ -n "$fw" ]; then
 	fdev=${fw##*/}
-	F=$(echo "$fdev" | tr '.' '-')-bar0
+	F=$(t_bar_region "$fdev")
 	echo memscope >"$fw/driver_override"
 	if t_check "bind $fdev to memscope" \
 		sh -c "echo $fdev >/sys/bus/platform/drivers_probe && [ -e $M/$F/regs ]"; then
@@ -119,7 +107,7 @@ for d in /sys/bus/pci/devices/*; do
 done
 if [ -n "$ps" ]; then
 	PDEV=${ps##*/}
-	P=$(echo "${PDEV#0000:}" | tr ':.' '--')-bar0
+	P=$(t_bar_region "$PDEV")
 	echo memscope >"$ps/driver_override"
 	if t_check "bind the pci-serial $PDEV to memscope" \
 		sh -c "echo $PDEV >/sys/bus/pci/drivers_probe && [ -e $M/$P/regs ]"; then
@@ -128,17 +116,10 @@ if [ -n "$ps" ]; then
 		t_match "info: a port BAR" '^port: 0x' "$(cat $M/$P/info)"
 		# A 16550's registers are bytes: an I/O BAR starts at width 1.
 		t_eq "an I/O BAR's default width is 1" 1 "$(cat $M/$P/width)"
-		msg="memscope UART log through PCI_IOBASE"
-		hex=$(hexbytes "$msg")
-		rest=$hex
-		ok=1
-		while [ -n "$rest" ]; do
-			# THR empty (LSR bit 5), then one write of the byte.
-			wr -e $M/$P/ops 'poll 0x5 0x20 0x20 100000\n' >/dev/null || ok=0
-			wr $M/$P/regs "0x0 0x${rest%"${rest#??}"}" >/dev/null || ok=0
-			rest=${rest#??}
-		done
-		t_check "pci-serial UART log: every byte polled and written" [ $ok = 1 ]
+		hex=$(t_hex "memscope UART log through PCI_IOBASE")
+		# THR empty (LSR bit 5), then one write of each byte.
+		t_check "pci-serial UART log: every byte polled and written" \
+			t_uart_send $M/$P "$hex" 'poll 0x5 0x20 0x20 100000\n'
 		t_hostcheck com2-contains "$hex" "pci-serial UART log reached the host's file"
 		echo "$PDEV" >/sys/bus/pci/drivers/memscope/unbind
 	fi

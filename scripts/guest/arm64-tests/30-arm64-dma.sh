@@ -19,7 +19,7 @@ grep -q 'memscope_noncoherent=1' /proc/cmdline && noncoherent=1
 edu=$(t_find_edu)
 [ -n "$edu" ] || { t_fail "edu is present"; return 0; }
 DEV=${edu##*/}
-B=$(echo "${DEV#0000:}" | tr ':.' '--')-bar0
+B=$(t_bar_region "$DEV")
 XFER=1024
 
 # xfer SRC DST CMD: one edu transfer of XFER bytes as one program.

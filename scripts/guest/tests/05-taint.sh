@@ -20,7 +20,7 @@ taint_u() {
 edu=$(t_find_edu)
 t_check "edu (1234:11e8) found" [ -n "$edu" ] || return 0
 DEV=${edu##*/}
-B=$(echo "${DEV#0000:}" | tr ':.' '--')-bar0
+B=$(t_bar_region "$DEV")
 read -r start _ <"$edu/resource"
 bar0=$(printf '0x%x' $((start)))
 if ! t_eq "TAINT_USER is clear before any device write" 0 "$(taint_u)"; then

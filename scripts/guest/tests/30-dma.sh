@@ -18,7 +18,7 @@ edu=$(t_find_edu)
 [ -n "$edu" ] || { t_fail "edu is present"; return 0; }
 DEV=${edu##*/}
 # 0000:00:03.0 -> 00-03-0-bar0
-B=$(echo "${DEV#0000:}" | tr ':.' '--')-bar0
+B=$(t_bar_region "$DEV")
 XFER=1024
 
 hexpat() {

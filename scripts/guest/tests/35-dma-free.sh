@@ -22,7 +22,7 @@ C=$M/control
 edu=$(t_find_edu)
 [ -n "$edu" ] || { t_fail "edu is present"; return 0; }
 DEV=${edu##*/}
-B=$(echo "${DEV#0000:}" | tr ':.' '--')-bar0
+B=$(t_bar_region "$DEV")
 XFER=1024
 
 hexpat() {

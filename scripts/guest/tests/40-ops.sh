@@ -96,7 +96,7 @@ t_check "free ohp" ok_wr $C "free ohp"
 edu=$(t_find_edu)
 if [ -n "$edu" ]; then
 	DEV=${edu##*/}
-	B=$(echo "${DEV#0000:}" | tr ':.' '--')-bar0
+	B=$(t_bar_region "$DEV")
 	echo memscope >"$edu/driver_override"
 	if t_check "bind edu to memscope" \
 		sh -c "echo $DEV >/sys/bus/pci/drivers_probe && [ -e $M/$B/ops ]"; then
