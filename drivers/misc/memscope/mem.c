@@ -526,7 +526,6 @@ static void memscope_slab_show_info(struct memscope_region *r,
 
 const struct memscope_backend memscope_slab_backend = {
 	.name = "slab",
-	.linear = true,
 	.create = memscope_slab_create,
 	.destroy = memscope_slab_destroy,
 	.read = memscope_linear_read,

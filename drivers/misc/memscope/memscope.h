@@ -165,7 +165,9 @@ struct memscope_region;
  * @name: kind name as shown to the user
  * @io: device memory: the region has `regs` and `width` files, `data`
  *	moves whole width units, and writes are device writes
- * @linear: @vaddr maps the whole region and reading has no side effects:
+ * @linear: @vaddr maps the whole region, reading has no side effects and
+ *	hardened usercopy lets it reach user space (kmalloc caches and
+ *	vmalloc do, a kmem_cache without a usercopy region does not):
  *	`data` may copy it straight to user space
  * @widths: bitmask of the access widths in bytes the kind supports
  *	(BIT(1) | BIT(2) ...); memory kinds leave it 0
