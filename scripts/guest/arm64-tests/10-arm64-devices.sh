@@ -55,10 +55,11 @@ if [ -n "$uart" ]; then
 	t_errno "rw on the busy PL011 without force" EBUSY wr $C "map uw $ubase 0x1000 rw"
 	t_check "map uw $ubase 0x1000 rw force" ok_wr $C "map uw $ubase 0x1000 rw force"
 	hex=$(t_hex "memscope UART log on the PL011")
-	# TXFF (flag register bit 5) clear, then one write of each byte.
+	# TXFF (flag register bit 5) clear, then one write of each byte. The
+	# console is this UART: end the line (CR LF) so that the next TAP
+	# line starts on its own.
 	t_check "UART log: every byte polled and written" \
-		t_uart_send $M/uw "$hex" 'poll 0x18 0x20 0x0 100000\n'
-	echo
+		t_uart_send $M/uw "${hex}0d0a" 'poll 0x18 0x20 0x0 100000\n'
 	t_hostcheck console-contains "$hex" "PL011 UART log reached the host's console log"
 	t_check "free uw" ok_wr $C "free uw"
 else
