@@ -85,6 +85,16 @@ static void memscope_layout_user(struct memscope_layout *l)
 	seq_puts(m, "|\nv  page tables\n");
 }
 
+/* Port space as kernel addresses (arm64's PCI_IOBASE), or NULL (x86). */
+static const void __iomem *memscope_port_window(void)
+{
+#ifdef PCI_IOBASE
+	return PCI_IOBASE;
+#else
+	return NULL;
+#endif
+}
+
 static void memscope_layout_kernel(struct memscope_layout *l)
 {
 	struct seq_file *m = l->m;
@@ -116,15 +126,26 @@ static void memscope_layout_kernel(struct memscope_layout *l)
 	seq_printf(m, "|  modules           %pK-%pK\n", (void *)MODULES_VADDR,
 		   (void *)(MODULES_END - 1));
 #endif
+	/*
+	 * Where ports are memory-mapped (arm64: PCI_IOBASE), port space is a
+	 * window of kernel addresses and ioport_map()'s cookies point into
+	 * it; elsewhere (x86) a cookie is not an address.
+	 */
+	if (memscope_port_window())
+		seq_printf(m, "|  PCI I/O window    %pK-%pK\n",
+			   memscope_port_window(),
+			   memscope_port_window() + IO_SPACE_LIMIT);
 	list_for_each_entry(r, l->regions, node) {
 		const void *kva = memscope_region_kva(r);
 
-		if (memscope_region_is_port(r)) {
-			/* Not an address: ioport_map()'s cookie for the port. */
-			snprintf(where, sizeof(where), "%pK", kva);
+		if (!memscope_region_is_port(r))
+			continue;
+		snprintf(where, sizeof(where), "%pK", kva);
+		if (memscope_port_window())
+			memscope_layout_entry(m, r, where);
+		else
 			seq_printf(m, "|  port cookie: %s %s (not a mapping)\n",
 				   r->name, where);
-		}
 	}
 	seq_puts(m, "|\nv  virt_to_phys(), vmalloc_to_pfn(), page tables\n");
 }

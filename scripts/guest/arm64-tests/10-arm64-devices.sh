@@ -119,6 +119,9 @@ if [ -n "$ps" ]; then
 		t_eq "an I/O BAR's default width is 1" 1 "$(cat $M/$P/width)"
 		hex=$(t_hex "memscope UART log through PCI_IOBASE")
 		# THR empty (LSR bit 5), then one write of each byte.
+		layout=$(sed -n '/^|  PCI I\/O window/,/^|$/p' $M/layout)
+		t_match "layout: the PCI I/O window (PCI_IOBASE), the port BAR in it" \
+			"^\|  \|  $P +bar " "$layout"
 		t_check "pci-serial UART log: every byte polled and written" \
 			t_uart_send $M/$P "$hex" 'poll 0x5 0x20 0x20 100000\n'
 		t_hostcheck com2-contains "$hex" "pci-serial UART log reached the host's file"
