@@ -14,6 +14,26 @@ set -uo pipefail
 
 mode=${1:-full}
 export GUEST_ARCH=arm64
+# On its own (make test-arm64): count the results here and end with the
+# "N passed, M failed" line and a matching exit status.
+own_results=
+if [ -z "${MEMSCOPE_RESULTS:-}" ]; then
+	export MEMSCOPE_RESULTS
+	MEMSCOPE_RESULTS=$(mktemp)
+	own_results=$MEMSCOPE_RESULTS
+	summary() {
+		local p f
+		p=$(grep -c '^PASS' "$own_results")
+		f=$(grep -c '^FAIL' "$own_results")
+		rm -f "$own_results"
+		echo "$p passed, $f failed"
+		if [ "$f" = 0 ] && [ "$p" -gt 0 ]; then
+			exit 0
+		fi
+		exit 1
+	}
+	trap 'summary' EXIT
+fi
 build="$BUILD_DIR/guest-arm64"
 guest="$MEMSCOPE_REPO/scripts/guest"
 
