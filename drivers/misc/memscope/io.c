@@ -185,6 +185,53 @@ static void memscope_io_trace_units(struct memscope_region *r, u64 off,
 				      MEMSCOPE_VIA_DATA);
 }
 
+/* One chunk in either direction: @rbuf to read into, or @wbuf to write. */
+static __always_inline void memscope_io_move(struct memscope_region *r,
+					     u64 off, void *rbuf,
+					     const void *wbuf, size_t len,
+					     unsigned int width, bool port)
+{
+	if (rbuf)
+		memscope_io_read_units(r, off, rbuf, len, width, port);
+	else
+		memscope_io_write_units(r, off, wbuf, len, width, port);
+}
+
+/* The one place that turns a region's width and space into its loop. */
+static int memscope_io_units(struct memscope_region *r, u64 off, void *rbuf,
+			     const void *wbuf, size_t len)
+{
+	bool port = memscope_region_is_port(r);
+
+	if (!memscope_io_width_ok(r))
+		return -EINVAL;
+	switch (r->width) {
+	case 1:
+		if (port)
+			memscope_io_move(r, off, rbuf, wbuf, len, 1, true);
+		else
+			memscope_io_move(r, off, rbuf, wbuf, len, 1, false);
+		break;
+	case 2:
+		if (port)
+			memscope_io_move(r, off, rbuf, wbuf, len, 2, true);
+		else
+			memscope_io_move(r, off, rbuf, wbuf, len, 2, false);
+		break;
+	case 4:
+		if (port)
+			memscope_io_move(r, off, rbuf, wbuf, len, 4, true);
+		else
+			memscope_io_move(r, off, rbuf, wbuf, len, 4, false);
+		break;
+	default:
+		memscope_io_move(r, off, rbuf, wbuf, len, 8, false);
+		break;
+	}
+	memscope_io_trace_units(r, off, rbuf ?: wbuf, len, !rbuf);
+	return 0;
+}
+
 /**
  * memscope_io_read() - `data` of device memory: one access per width unit
  * @r: an io region
@@ -197,35 +244,7 @@ static void memscope_io_trace_units(struct memscope_region *r, u64 off,
  */
 int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 {
-	bool port = memscope_region_is_port(r);
-
-	if (!memscope_io_width_ok(r))
-		return -EINVAL;
-	switch (r->width) {
-	case 1:
-		if (port)
-			memscope_io_read_units(r, off, buf, len, 1, true);
-		else
-			memscope_io_read_units(r, off, buf, len, 1, false);
-		break;
-	case 2:
-		if (port)
-			memscope_io_read_units(r, off, buf, len, 2, true);
-		else
-			memscope_io_read_units(r, off, buf, len, 2, false);
-		break;
-	case 4:
-		if (port)
-			memscope_io_read_units(r, off, buf, len, 4, true);
-		else
-			memscope_io_read_units(r, off, buf, len, 4, false);
-		break;
-	default:
-		memscope_io_read_units(r, off, buf, len, 8, false);
-		break;
-	}
-	memscope_io_trace_units(r, off, buf, len, false);
-	return 0;
+	return memscope_io_units(r, off, buf, NULL, len);
 }
 
 /**
@@ -241,35 +260,7 @@ int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
 		      size_t len)
 {
-	bool port = memscope_region_is_port(r);
-
-	if (!memscope_io_width_ok(r))
-		return -EINVAL;
-	switch (r->width) {
-	case 1:
-		if (port)
-			memscope_io_write_units(r, off, buf, len, 1, true);
-		else
-			memscope_io_write_units(r, off, buf, len, 1, false);
-		break;
-	case 2:
-		if (port)
-			memscope_io_write_units(r, off, buf, len, 2, true);
-		else
-			memscope_io_write_units(r, off, buf, len, 2, false);
-		break;
-	case 4:
-		if (port)
-			memscope_io_write_units(r, off, buf, len, 4, true);
-		else
-			memscope_io_write_units(r, off, buf, len, 4, false);
-		break;
-	default:
-		memscope_io_write_units(r, off, buf, len, 8, false);
-		break;
-	}
-	memscope_io_trace_units(r, off, buf, len, true);
-	return 0;
+	return memscope_io_units(r, off, NULL, buf, len);
 }
 
 /*
