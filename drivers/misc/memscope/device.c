@@ -211,15 +211,17 @@ static void memscope_bar_add(struct memscope_device *md, unsigned int index,
 	if (IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
 		r->flags |= MEMSCOPE_REGION_RW;
 
+	/* Counted before it is published: a `free` may take it at once. */
+	memscope_stats_add(r->kind, r->size, 1);
 	/* A user's region may have taken the name first. */
 	ret = memscope_region_register(r);
 	if (ret) {
 		memscope_device_skip(md, "BAR", index, "its region cannot be registered",
 				     ret);
+		memscope_stats_add(r->kind, -r->size, -1);
 		memscope_region_put(r);
 		return;
 	}
-	memscope_stats_add(r->kind, r->size, 1);
 }
 
 static int memscope_device_info_show(struct seq_file *m, void *unused)

@@ -5,8 +5,9 @@
 # at least 10,000 iterations of its teardown (memscope_race_iterations=N
 # on the kernel command line changes that): free vs reads and faults,
 # unbind vs stream sync, width vs data, layout vs free, rmmod vs open
-# files. A race passes when no call saw an errno it does not allow, every
-# value read was right and every process finished.
+# files, bind vs free of the BAR region it publishes. A race passes when
+# no call saw an errno it does not allow, every value read was right and
+# every process finished.
 # shellcheck source=scripts/guest/lib.sh
 . /lib/guest/lib.sh
 

@@ -26,6 +26,8 @@
  *   layout-free  create/free of every memory kind vs `layout`, `regions`
  *                and `info` reads
  *   rmmod-open   rmmod (and insmod back) vs opens, reads and commands
+ *   bind-free    edu bound and unbound vs `free` of its BAR region (a
+ *                region published in probe) vs the counts in `layout`
  *
  * Output: "# " lines: per race its iterations, time, and the results of
  * every operation (ok and errno counts); then "race NAME: ok" or
@@ -464,6 +466,57 @@ static void layout_info(void)
 	}
 }
 
+/* bind vs free of the BAR region the bind publishes */
+static void bind_free_main(void)
+{
+	while (!sh->stop) {
+		int ret = edu_bind(&mach);
+
+		errno = -ret;
+		chk(R_BIND, ret ? -1 : 0, OK, "driver_override + drivers_probe");
+		ret = edu_unbind(&mach);
+		errno = -ret;
+		chk(R_UNBIND, ret ? -1 : 0, OK, "unbind");
+		sh->iters[me]++;
+	}
+}
+
+static void bind_free_freer(void)
+{
+	while (!sh->stop) {
+		chk_ctl(R_FREE, OK | B(ENOENT), "free %s", mach.bar_name);
+		sh->iters[me]++;
+	}
+}
+
+/*
+ * Only edu's BAR0 is ever a BAR region here: the count is 0 or 1 at every
+ * moment, and the bytes match it (a region counted after it was freed
+ * shows as -1 for a moment).
+ */
+static void bind_free_counter(void)
+{
+	static char buf[65536];
+	const char *line;
+	long long objects, bytes;
+
+	while (!sh->stop) {
+		sh->iters[me]++;
+		if (read_all(MS_DIR "/layout", buf, sizeof(buf), R_LAYOUT, OK, OK) < 0)
+			continue;
+		line = strstr(buf, "|  bar ");
+		if (!line || sscanf(line, "|  bar objects %lld bytes %lld",
+				    &objects, &bytes) != 2) {
+			failf("layout has no bar count: '%.60s'", line ? line : buf);
+			continue;
+		}
+		if (objects < 0 || objects > 1 ||
+		    bytes != objects * (long long)mach.bar0_size)
+			failf("layout counts %lld BAR regions of %lld bytes (BAR0 is %llu)",
+			      objects, bytes, (unsigned long long)mach.bar0_size);
+	}
+}
+
 /* rmmod vs open files */
 static void rmmod_main(void)
 {
@@ -561,6 +614,9 @@ static const struct race races[] = {
 	{ "rmmod-open", 0, 1, no_setup,
 	  { rmmod_main, rmmod_user, rmmod_user },
 	  { "rmmod(+insmod)", "opens", "opens" } },
+	{ "bind-free", 1, 0, no_setup,
+	  { bind_free_main, bind_free_freer, bind_free_counter },
+	  { "bind+unbind", "frees of BAR0", "layout reads" } },
 };
 #define NR_RACES (sizeof(races) / sizeof(races[0]))
 
