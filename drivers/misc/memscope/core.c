@@ -162,6 +162,21 @@ bool memscope_may_see_phys(struct seq_file *m)
 					  CAP_SYS_ADMIN);
 }
 
+/*
+ * What mapping a window of @size bytes costs the kernel itself: a page
+ * table entry per page, and under KASAN_VMALLOC shadow for the whole
+ * area, which alloc_vmap_area() populates for ioremap() too (a byte per
+ * eight with generic KASAN).
+ */
+static u64 memscope_window_cost(u64 size)
+{
+	u64 cost = size / PAGE_SIZE * sizeof(pte_t);
+
+	if (IS_ENABLED(CONFIG_KASAN_VMALLOC))
+		cost += size / 8;
+	return cost;
+}
+
 /**
  * memscope_limits_check() - refuse a request over memscope's limits
  * @cmd: a parsed map, io, alloc or dma command
@@ -171,13 +186,16 @@ bool memscope_may_see_phys(struct seq_file *m)
  * counted here cannot be taken by a concurrent command.
  *
  * Context: Process context; memscope_dev_lock held.
- * Return: 0, -E2BIG for a window over max_window without force, or
- * -ENOSPC when the kind's byte budget or the region count is used up.
+ * Return: 0, -E2BIG for a window over max_window without force, -ENOMEM
+ * for a window whose page tables would take over a quarter of the memory
+ * available, or -ENOSPC when the kind's byte budget or the region count
+ * is used up.
  */
 int memscope_limits_check(const struct memscope_cmd *cmd)
 {
 	const char *kind = memscope_kind_names[cmd->kind];
 	unsigned long budget = READ_ONCE(max_kind_bytes);
+	unsigned long avail;
 	long held;
 
 	scoped_guard(mutex, &memscope_lock)
@@ -192,6 +210,17 @@ int memscope_limits_check(const struct memscope_cmd *cmd)
 			return memscope_fail(-E2BIG,
 					     "%s: a %#llx-byte window is over max_window (%#llx); add force",
 					     cmd->name, cmd->size, memscope_max_window());
+		/* Not even with force: ioremap() cannot fail gently. */
+		avail = si_mem_available() * PAGE_SIZE;
+		if (cmd->kind == MEMSCOPE_KIND_MMIO &&
+		    memscope_window_cost(cmd->size) > avail / 4)
+			return memscope_fail(-ENOMEM,
+					     "%s: mapping %#llx bytes takes %llu KiB of page tables%s; %lu KiB of memory is available",
+					     cmd->name, cmd->size,
+					     memscope_window_cost(cmd->size) / SZ_1K,
+					     IS_ENABLED(CONFIG_KASAN_VMALLOC) ?
+					     " and KASAN shadow" : "",
+					     avail / SZ_1K);
 		return 0;
 	}
 

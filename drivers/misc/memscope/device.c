@@ -227,14 +227,20 @@ static void memscope_bar_add(struct memscope_device *md, unsigned int index,
 static int memscope_device_info_show(struct seq_file *m, void *unused)
 {
 	struct memscope_device *md = m->private;
+	struct dentry *dentry = m->file->f_path.dentry;
 
+	/* Gone once remove() has begun; held for this show only. */
+	if (debugfs_file_get(dentry))
+		return -ENODEV;
 	seq_printf(m, "device: %s\n", dev_name(md->dev));
 	seq_printf(m, "bus: %s\n", md->dev->bus->name);
-	seq_printf(m, "dma-mask-bits: %u\n", md->mask_bits);
-	seq_printf(m, "bus-master: %s\n", str_yes_no(md->master));
+	/* Commands change these under memscope_dev_lock; a snapshot will do. */
+	seq_printf(m, "dma-mask-bits: %u\n", READ_ONCE(md->mask_bits));
+	seq_printf(m, "bus-master: %s\n", str_yes_no(READ_ONCE(md->master)));
 	seq_puts(m, "interrupts: none (INTx disabled; memscope handles no interrupts)\n");
 	seq_puts(m, md->skipped);
 	memscope_regions_show_owned(m, md);
+	debugfs_file_put(dentry);
 	return 0;
 }
 
@@ -270,9 +276,6 @@ static struct memscope_device *memscope_device_add(struct device *dev)
 	if (ret)
 		dev_warn(dev, "no 32-bit DMA mask; set one with dmamask\n");
 
-	md->dir = debugfs_create_dir(dev_name(dev), memscope_devices_dir);
-	debugfs_create_file("info", 0400, md->dir, md,
-			    &memscope_device_info_fops);
 	INIT_LIST_HEAD(&md->node);
 	return md;
 }
@@ -280,6 +283,14 @@ static struct memscope_device *memscope_device_add(struct device *dev)
 /* Commands can name the device from now on: its regions all exist. */
 static void memscope_device_publish(struct memscope_device *md)
 {
+	/*
+	 * info shows what probe found, so it appears once probe is done
+	 * with @md. "Unsafe": the show holds the file only while it runs,
+	 * never across a copy to user space that remove() would wait for.
+	 */
+	md->dir = debugfs_create_dir(dev_name(md->dev), memscope_devices_dir);
+	debugfs_create_file_unsafe("info", 0400, md->dir, md,
+				   &memscope_device_info_fops);
 	guard(mutex)(&memscope_dev_lock);
 	list_add_tail(&md->node, &memscope_devices);
 }

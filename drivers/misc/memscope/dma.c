@@ -200,7 +200,7 @@ static void memscope_dma_show_common(struct memscope_region *r,
 	if (r->phys)
 		seq_printf(m, "phys: %#llx\n", show ? r->phys : 0);
 	seq_printf(m, "bus: %#llx\n", show ? (u64)d->handle : 0);
-	seq_printf(m, "mask-bits: %u\n", d->md->mask_bits);
+	seq_printf(m, "mask-bits: %u\n", READ_ONCE(d->md->mask_bits));
 }
 
 static void memscope_coherent_show_info(struct memscope_region *r,

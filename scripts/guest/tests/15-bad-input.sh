@@ -236,6 +236,7 @@ control    | w        | io p0 0 8                                   | ERANGE | p
 # --- control: /dev/mem's policy and the limits
 control    | w        | map hw 0xfed00000 0x400 rw                  | EBUSY  | rw on the HPET (described, busy with bro) without force | rw needs force
 control    | w        | map big 0x100000000 1G                      | E2BIG  | a window over max_window without force | max_window
+control    | w        | map big 0x8000000000 64G force              | ENOMEM | force lifts max_window, not the window's 128 MiB of page tables | page tables
 control    | w        | alloc big vmalloc 1G                        | ENOSPC | over max_kind_bytes | max_kind_bytes
 control    | w        | alloc big kmalloc 1G                        | ENOSPC | over max_kind_bytes, before kmalloc's own cap | max_kind_bytes
 # --- control: devices (0000:00:00.0, the host bridge, is never bound)
