@@ -19,7 +19,7 @@ help:
 	@echo "             (make demo ARGS=shell: a shell in the guest instead)"
 	@echo "make test    everything: series checks, KUnit, guest tests, docs"
 	@echo "make test-arm64  the series on arm64 (QEMU virt): devices from the"
-	@echo "             device tree, edu DMA, and a non-coherent DMA boot"
+	@echo "             device tree, edu DMA, a non-coherent DMA boot, KUnit"
 	@echo "make bench   every performance figure with its goal, in one boot"
 	@echo "make deb     the memscope-dkms package, for Debian's own kernels"
 	@echo "make fuzz    SECONDS=N SEED=S: a long fuzz on the debug guest"

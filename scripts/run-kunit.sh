@@ -3,13 +3,14 @@
 # Run memscope's KUnit suites with kunit.py on UML and on x86_64 under
 # QEMU (with the edu device), from the series applied in $CHECK_TREE, and
 # once more on UML with CONFIG_MEMSCOPE_WRITE=n, where the write-gate suite
-# proves every device-write path refused.
-#   scripts/run-kunit.sh [uml|uml-nowrite|x86_64]...     (default: all)
+# proves every device-write path refused. arm64 (QEMU virt with edu, cross
+# built) runs from make test-arm64.
+#   scripts/run-kunit.sh [uml|uml-nowrite|x86_64|arm64]...
+#                                      (default: uml uml-nowrite x86_64)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KCONFIG="$MEMSCOPE_REPO/kunit/memscope.kunitconfig"
-QEMU_CONFIG="$MEMSCOPE_REPO/kunit/x86_64-edu.py"
 SRC="${KUNIT_SRC:-$CHECK_TREE}"
 LOG_DIR="$BUILD_DIR/kunit-logs"
 mkdir -p "$LOG_DIR"
@@ -27,7 +28,13 @@ run_one() {
 	fi
 	if [ "$arch" = x86_64 ]; then
 		# KASAN needs a non-tiny slab; check that it stuck below.
-		args+=(--qemu_config="$QEMU_CONFIG" --kconfig_add=CONFIG_KASAN=y)
+		args+=(--qemu_config="$MEMSCOPE_REPO/kunit/x86_64-edu.py"
+		       --kconfig_add=CONFIG_KASAN=y)
+	fi
+	if [ "$arch" = arm64 ]; then
+		guest_arm64_deps || { t_fail "kunit $arch: cross tools installed"; return; }
+		args+=(--qemu_config="$MEMSCOPE_REPO/kunit/arm64-edu.py"
+		       --cross_compile=aarch64-linux-gnu-)
 	fi
 	msg "kunit.py on $arch (log: $log)"
 	(cd "$SRC" && nice -n 10 python3 tools/testing/kunit/kunit.py "${args[@]}") \
@@ -47,10 +54,10 @@ run_one() {
 		done
 	fi
 	# Cases skip where their device cannot exist; where it does, they
-	# must have run: the fake device on UML, edu on x86_64.
+	# must have run: the fake device on UML, edu on x86_64 and arm64.
 	case $arch in
 	uml) musts="memscope_access_exact_width_test memscope_ops_order_test" ;;
-	x86_64) musts="memscope_access_edu_test memscope_dma_bind_test memscope_dma_coherent_roundtrip_test" ;;
+	x86_64|arm64) musts="memscope_access_edu_test memscope_dma_bind_test memscope_dma_coherent_roundtrip_test memscope_dma_stream_roundtrip_test" ;;
 	*) musts= ;;
 	esac
 	for c in $musts; do

@@ -14,6 +14,10 @@
 # 0x2f8-0x2ff, width 1, rw) and bro (the HPET, read-only). Rows that would
 # create a region if wrongly accepted point at the HPET, where a stray
 # read-only window does no harm; a region a row creates is freed again.
+#
+# Elsewhere than x86 (the arm64 boot) there is no HPET and no COM2: the
+# rows that need them or x86's 64 KiB port space are skipped and counted,
+# the others run unchanged (bedu is edu on virt's PCIe host).
 # shellcheck source=scripts/guest/lib.sh
 . /lib/guest/lib.sh
 
@@ -116,6 +120,14 @@ if ! grep -q '^memscope ' /proc/modules || [ ! -e "$C" ]; then
 	return 0
 fi
 regions_at_start=$(cat "$M/regions")
+case $(uname -m) in
+x86_64|i?86) x86=1 ;;
+*) x86= ;;
+esac
+# What only x86 has: the HPET (and bro over it), COM2 (bcom), port space
+# of 64 KiB; a row naming any of these runs only there.
+x86_only='0x?fed|bro|bcom|0x2f8|^io |[|] *io |0xfff8'
+skipped=0
 
 edu=$(t_find_edu)
 bar0=
@@ -130,9 +142,11 @@ fi
 t_check "fixture: edu (1234:11e8) and its BAR0 found" [ -n "$bar0" ] &&
 	t_check "fixture: map bedu $bar0 0x100 rw force" \
 		ok_wr "$C" "map bedu $bar0 0x100 rw force"
-t_check "fixture: io bcom 0x2f8 8 rw" ok_wr "$C" "io bcom 0x2f8 8 rw"
-t_check "fixture: map bro 0xfed00000 0x400 (read-only)" \
-	ok_wr "$C" "map bro 0xfed00000 0x400"
+if [ -n "$x86" ]; then
+	t_check "fixture: io bcom 0x2f8 8 rw" ok_wr "$C" "io bcom 0x2f8 8 rw"
+	t_check "fixture: map bro 0xfed00000 0x400 (read-only)" \
+		ok_wr "$C" "map bro 0xfed00000 0x400"
+fi
 
 # FILE: under memscope/. OP: w (one write of INPUT, wr -e escapes: \n \t
 # \xHH), pw:OFF (one pwrite of the hex bytes INPUT at OFF), pr:OFF (one
@@ -158,6 +172,11 @@ while IFS='|' read -r file op input want why; do
 	esac
 	trim why
 	trim ere
+	if [ -z "$x86" ] &&
+	   printf '%s|%s\n' "$file" "$input" | grep -Eq "$x86_only"; then
+		skipped=$((skipped + 1))
+		continue
+	fi
 	rows=$((rows + 1))
 	bad "$file $op '$input' -> $want: $why" "$want" "$ere" \
 		row "$file" "$op" "$(expand "$input")"
@@ -323,13 +342,15 @@ bro/data   | pw:0     | 00000000                                    | EPERM  | p
 bcom/data  | mmap     | 8                                           | ENODEV | mmap of port space | cannot be mapped
 bedu/data  | mmap-rw  | 16                                          | EINVAL | mmap of a window that is not page aligned | page-aligned
 EOF
-t_diag "15-bad-input: $rows table rows"
+t_diag "15-bad-input: $rows table rows ($skipped need x86 and were skipped here)"
 
 # A window straddling the CPU's physical address limit (MAXPHYADDR): its
 # second page would oops on the first read; refused like any range
 # beyond iomem_resource.
 bits=$(sed -n 's/.*address sizes[^0-9]*\([0-9]*\) bits physical.*/\1/p' /proc/cpuinfo | head -n 1)
-if [ -n "$bits" ]; then
+if [ -z "$x86" ]; then
+	t_diag "MAXPHYADDR row: /proc/cpuinfo gives the address sizes on x86 only"
+elif [ -n "$bits" ]; then
 	edge=$(printf '0x%x' $(((1 << bits) - 4096)))
 	bad "map edge $edge 0x2000 straddling ${bits}-bit MAXPHYADDR -> ERANGE" \
 		ERANGE 'beyond the CPU' wr "$C" "map edge $edge 0x2000"
@@ -376,8 +397,8 @@ bad "free bedu while bedu/info is open -> EBUSY" EBUSY 'is open \(1\)' \
 exec 3<&-
 
 # The limits are the limits: one byte less is accepted.
-t_check "a 255-byte command is accepted (map long, blank padded)" \
-	ok_wr "$C" "$(expand '@pad:255:map long 0xfed00000 0x400')" &&
+t_check "a 255-byte command is accepted (map long over edu, blank padded)" \
+	ok_wr "$C" "$(expand "@pad:255:map long $bar0 0x100")" &&
 	t_check "free long" ok_wr "$C" "free long"
 t_check "a 63-byte regs line is accepted (edu liveness, blank padded)" \
 	ok_wr "$M/bedu/regs" "$(expand '@pad:63:0x4 0x1')"

@@ -4,8 +4,8 @@
  *
  * On UML a fake device registered with logic_iomem records every access
  * (direction, size, offset, value), which proves exact widths, one access
- * per value and no read before a write. Under QEMU x86_64 the same paths
- * drive the edu device for real.
+ * per value and no read before a write. Under QEMU (x86_64, or arm64's
+ * virt machine) the same paths drive the edu device for real.
  */
 #include <kunit/static_stub.h>
 #include <kunit/test.h>

@@ -79,16 +79,16 @@ static void memscope_kunit_edu_disable(void *pdev)
  * enabled as its driver would, and disabled again when the test ends.
  *
  * Context: Process context.
- * Return: the device. Skips the test off x86 and without edu (kunit.py
- * runs with kunit/x86_64-edu.py, and scripts/run-kunit.sh checks that the
- * edu cases ran there).
+ * Return: the device. Skips the test without PCI or edu (kunit.py runs
+ * with kunit/x86_64-edu.py and kunit/arm64-edu.py, and
+ * scripts/run-kunit.sh checks that the edu cases ran there).
  */
 struct pci_dev *memscope_kunit_edu(struct kunit *test)
 {
 	struct pci_dev *pdev;
 
-	if (!IS_ENABLED(CONFIG_X86) || !IS_ENABLED(CONFIG_PCI))
-		kunit_skip(test, "edu runs under QEMU x86_64");
+	if (!IS_ENABLED(CONFIG_PCI))
+		kunit_skip(test, "edu is a PCI device (QEMU x86_64 or arm64 virt)");
 	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
 	if (!pdev)
 		kunit_skip(test, "no edu device (QEMU's -device edu)");

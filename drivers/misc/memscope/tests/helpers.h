@@ -23,7 +23,7 @@ struct pci_dev;
 
 /*
  * QEMU's edu device, enabled (memory decoding on) for the test; skips
- * the test off x86, fails it if there is no edu.
+ * the test without PCI or without edu.
  */
 struct pci_dev *memscope_kunit_edu(struct kunit *test);
 
