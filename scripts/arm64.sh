@@ -4,11 +4,11 @@
 # compiler, qemu-system-arm, dtc and an arm64 busybox. Builds the arm64
 # guest kernel from the checked series, checks the driver with W=1 there,
 # boots it with edu and a pci-serial, then boots it again with the PCIe
-# host's dma-coherent property removed from the device tree, and runs the
-# KUnit suites on arm64 (kunit.py with kunit/arm64-edu.py).
+# host's dma-coherent property removed from the device tree; runs the
+# KUnit suites on arm64 (kunit.py with kunit/arm64-edu.py) in between.
 #
 #   scripts/arm64.sh [full|subset]    (make test-arm64: full; make test:
-#                                      subset = the device boot only)
+#                                      subset = all but the non-coherent boot)
 # Results go to $MEMSCOPE_RESULTS like the other steps.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -83,6 +83,8 @@ nice make -s -C "$CHECK_TREE" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-
 
 boot arm64 "$guest"/arm64-tests/*.sh "$guest"/tests/20-memory.sh \
 	"$guest"/tests/15-bad-input.sh "$guest"/tests/90-lockdown.sh
+# KUnit on arm64: the suites against edu on virt's PCIe host.
+"$MEMSCOPE_REPO/scripts/run-kunit.sh" arm64 || t_fail "arm64: kunit.py ran"
 [ "$mode" = full ] || exit 0
 
 # Non-coherent DMA: virt's device tree without the PCIe host's
@@ -101,6 +103,3 @@ if qemu-system-aarch64 -M virt,dumpdtb="$dtb.orig" -cpu cortex-a57 -m 512M -nic 
 else
 	t_fail "arm64: virt's device tree without dma-coherent on the PCIe host"
 fi
-
-# KUnit on arm64: the suites against edu on virt's PCIe host.
-"$MEMSCOPE_REPO/scripts/run-kunit.sh" arm64 || t_fail "arm64: kunit.py ran"

@@ -20,8 +20,10 @@ run_one() {
 	# The two UML runs share one build: only what depends on
 	# CONFIG_MEMSCOPE_WRITE is rebuilt when the option flips.
 	local bdir="$BUILD_DIR/kunit-${arch%-nowrite}"
+	local cc="ccache gcc"
+	[ "$arch" = arm64 ] && cc="ccache aarch64-linux-gnu-gcc"
 	local args=(run --kunitconfig="$KCONFIG" --build_dir="$bdir"
-		    --jobs="$JOBS" --make_options=CC="ccache gcc" --timeout=600)
+		    --jobs="$JOBS" --make_options=CC="$cc" --timeout=600)
 
 	if [ "$arch" = uml-nowrite ]; then
 		args+=(--kconfig_add=CONFIG_MEMSCOPE_WRITE=n)

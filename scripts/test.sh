@@ -3,7 +3,7 @@
 # make test: install, prepare the base, check the series patch by patch,
 # run KUnit on UML and x86_64, boot the guest (plain, with bounce buffering
 # forced, behind an IOMMU), boot Debian's own kernel with the DKMS-built
-# module, boot the arm64 guest, boot the debug guest (fuzz and races under
+# module, boot the arm64 guest and run KUnit there, boot the debug guest (fuzz and races under
 # KASAN, lockdep, UBSAN, kmemleak), build the documentation. Ends with one
 # line "N passed, M failed" and a non-zero exit on any failure.
 set -uo pipefail
@@ -76,8 +76,9 @@ if [ -f "$BUILD_DIR/guest/arch/x86/boot/bzImage" ]; then
 	# Debian's own kernel with the DKMS-built module (read-only and write
 	# builds); the initramfs borrows the guest build's gen_init_cpio.
 	step "DKMS on Debian's kernel" "$MEMSCOPE_REPO/scripts/dkms/test.sh"
-	# arm64 (issue 14): the cross-built guest, W=1 on arm64, and the device
-	# boot; the non-coherent DMA boot is in make test-arm64.
+	# arm64 (issue 14): the cross-built guest, W=1 on arm64, the device
+	# boot and KUnit on arm64; the non-coherent DMA boot is in make
+	# test-arm64.
 	step "arm64" "$MEMSCOPE_REPO/scripts/arm64.sh" subset
 else
 	t_fail "guest kernel built"

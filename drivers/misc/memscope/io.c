@@ -8,6 +8,7 @@
  * range for itself and follows the kernel's /dev/mem policy for what it
  * could not get (see memscope_window_claim()).
  */
+#include <linux/cpufeature.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
@@ -319,9 +320,29 @@ static int memscope_window_claim(struct memscope_region *r,
 	return 0;
 }
 
+/*
+ * The last physical address the CPU can reach. x86 ends iomem_resource
+ * at MAXPHYADDR; arm64 leaves it at the top of phys_addr_t, so ask the
+ * CPU's PARange there: a mapping beyond it faults on its first access.
+ */
+static u64 memscope_phys_end(void)
+{
+	u64 end = iomem_resource.end;
+#ifdef CONFIG_ARM64
+	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+	int parange = cpuid_feature_extract_unsigned_field(mmfr0,
+							   ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+
+	end = min3(end, (u64)PHYS_MASK,
+		   BIT_ULL(id_aa64mmfr0_parange_to_phys_shift(parange)) - 1);
+#endif
+	return end;
+}
+
 static int memscope_mmio_create(struct memscope_region *r,
 				const struct memscope_cmd *cmd)
 {
+	u64 end = memscope_phys_end();
 	phys_addr_t phys = cmd->addr;
 	struct resource *res;
 	int ret;
@@ -330,17 +351,16 @@ static int memscope_mmio_create(struct memscope_region *r,
 	if (ret)
 		return ret;
 	/*
-	 * iomem_resource ends where the CPU's physical addresses do: beyond
-	 * it ioremap() WARNs, memtype reservation fails, or the page tables
-	 * get reserved bits and the first access oopses.
+	 * Beyond the CPU's physical addresses ioremap() WARNs, memtype
+	 * reservation fails, or the page tables get reserved bits and the
+	 * first access oopses.
 	 */
-	if (phys != cmd->addr || cmd->addr > iomem_resource.end ||
-	    cmd->size - 1 > iomem_resource.end - cmd->addr)
+	if (phys != cmd->addr || cmd->addr > end ||
+	    cmd->size - 1 > end - cmd->addr)
 		return memscope_fail(-ERANGE,
 				     "map %s: %#llx-%#llx is beyond the CPU's physical addresses (up to %#llx)",
 				     cmd->name, cmd->addr,
-				     cmd->addr + cmd->size - 1,
-				     (u64)iomem_resource.end);
+				     cmd->addr + cmd->size - 1, end);
 	if (cmd->width == 8 && !IS_ENABLED(CONFIG_64BIT))
 		return memscope_fail(-EINVAL,
 				     "map %s: width 8 needs a 64-bit kernel",

@@ -349,7 +349,18 @@ t_diag "15-bad-input: $rows table rows ($skipped need x86 and were skipped here)
 # beyond iomem_resource.
 bits=$(sed -n 's/.*address sizes[^0-9]*\([0-9]*\) bits physical.*/\1/p' /proc/cpuinfo | head -n 1)
 if [ -z "$x86" ]; then
-	t_diag "MAXPHYADDR row: /proc/cpuinfo gives the address sizes on x86 only"
+	# No address sizes in /proc/cpuinfo: the limit a refusal names (the
+	# CPU's PARange on arm64), then a window straddling it.
+	wr "$C" "map top 0x10000000000000 0x1000" >/dev/null 2>&1
+	end=$(sed -n 's/.*(up to \(0x[0-9a-f]*\))$/\1/p' "$M/last_error")
+	if [ -n "$end" ]; then
+		edge=$(printf '0x%x' $((end + 1 - 4096)))
+		bad "map edge $edge 0x2000 straddling the last physical address $end -> ERANGE" \
+			ERANGE 'beyond the CPU' wr "$C" "map edge $edge 0x2000"
+	else
+		t_fail "map top names the CPU's last physical address" \
+			"$(cat "$M/last_error")"
+	fi
 elif [ -n "$bits" ]; then
 	edge=$(printf '0x%x' $(((1 << bits) - 4096)))
 	bad "map edge $edge 0x2000 straddling ${bits}-bit MAXPHYADDR -> ERANGE" \
