@@ -3,8 +3,9 @@
 # make test: install, prepare the base, check the series patch by patch,
 # run KUnit on UML and x86_64, boot the guest (plain, with bounce buffering
 # forced, behind an IOMMU), boot Debian's own kernel with the DKMS-built
-# module, boot the arm64 guest and run KUnit there, boot the debug guest (fuzz and races under
-# KASAN, lockdep, UBSAN, kmemleak), build the documentation. Ends with one
+# module, boot the arm64 guest and run KUnit there, boot the debug guest
+# (fuzz and races under KASAN, lockdep, UBSAN, kmemleak), build the
+# documentation. Ends with one
 # line "N passed, M failed" and a non-zero exit on any failure.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
