@@ -1,22 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memscope core: module init and exit, the debugfs root, the region
- * registry, the refusal log and the permission gates every file shares.
+ * registry and the limits on what it may hold.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
-#include <linux/uaccess.h>
-#include <linux/uio.h>
-#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "memscope.h"
@@ -63,9 +57,6 @@ static struct dentry *memscope_root;
 static atomic_long_t memscope_bytes[MEMSCOPE_NR_KINDS];
 static atomic_t memscope_objects[MEMSCOPE_NR_KINDS];
 
-static DEFINE_SPINLOCK(memscope_last_error_lock);
-static char memscope_last_error[MEMSCOPE_WHY_MAX];
-
 /*
  * What one user may make memscope hold. Every request is checked against
  * these before anything is allocated or mapped, so that a typo or a
@@ -85,82 +76,6 @@ module_param(max_window, ulong, 0644);
 MODULE_PARM_DESC(max_window, "Largest map or io window without force, bytes (default 256 MiB)");
 
 static unsigned int memscope_nr_regions;	/* under memscope_lock */
-
-/**
- * memscope_fail() - record why a command or an access was refused
- * @err: the negative errno to return
- * @fmt: printf-style one-line reason
- * @...: arguments for @fmt
- *
- * The reason goes to `last_error` and, at debug level, to the kernel log.
- *
- * Context: Any context.
- * Return: @err, so callers can write ``return memscope_fail(...)``.
- */
-int memscope_fail(int err, const char *fmt, ...)
-{
-	char why[MEMSCOPE_WHY_MAX];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(why, sizeof(why), fmt, args);
-	va_end(args);
-
-	spin_lock(&memscope_last_error_lock);
-	strscpy(memscope_last_error, why);
-	spin_unlock(&memscope_last_error_lock);
-	/* A typo is not news for the kernel log: dynamic debug can show it. */
-	pr_debug("%s (%pe)\n", why, ERR_PTR(err));
-	return err;
-}
-
-/**
- * memscope_locked_down() - ask kernel lockdown whether raw access is allowed
- *
- * Asked at the time of every map, mmap and write, not only at open:
- * debugfs checks its own lockdown reason only when a file is opened.
- *
- * Context: Process context.
- * Return: true if LOCKDOWN_DEV_MEM is in force.
- */
-bool memscope_locked_down(void)
-{
-	KUNIT_STATIC_STUB_REDIRECT(memscope_locked_down);
-	return security_locked_down(LOCKDOWN_DEV_MEM) != 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(memscope_locked_down);
-
-/**
- * memscope_locked_down_kcore() - ask whether kernel memory may be read
- *
- * Kernel memory regions are unreadable under confidentiality lockdown,
- * as /proc/kcore is.
- *
- * Context: Process context.
- * Return: true if LOCKDOWN_KCORE is in force.
- */
-bool memscope_locked_down_kcore(void)
-{
-	KUNIT_STATIC_STUB_REDIRECT(memscope_locked_down_kcore);
-	return security_locked_down(LOCKDOWN_KCORE) != 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(memscope_locked_down_kcore);
-
-/**
- * memscope_may_see_phys() - may this reader see physical addresses?
- * @m: the seq_file being shown
- *
- * /proc/iomem's rule: physical addresses and page frames are shown to an
- * opener with CAP_SYS_ADMIN, and as zero to anyone else.
- *
- * Context: Process context.
- * Return: true if real addresses may be printed.
- */
-bool memscope_may_see_phys(struct seq_file *m)
-{
-	return m->file && file_ns_capable(m->file, &init_user_ns,
-					  CAP_SYS_ADMIN);
-}
 
 /*
  * What mapping a window of @size bytes costs the kernel itself: a page
@@ -243,38 +158,6 @@ int memscope_limits_check(const struct memscope_cmd *cmd)
 u64 memscope_max_window(void)
 {
 	return READ_ONCE(max_window);
-}
-
-/**
- * memscope_check_lockdown() - refuse an operation under kernel lockdown
- * @what: the operation, for the reason
- *
- * Context: Process context.
- * Return: 0 if allowed, -EPERM (with the reason recorded) if locked down.
- */
-int memscope_check_lockdown(const char *what)
-{
-	if (memscope_locked_down())
-		return memscope_fail(-EPERM, "%s: refused by kernel lockdown",
-				     what);
-	return 0;
-}
-
-/**
- * memscope_open_check() - the permission every memscope file asks at open
- * @file: the file being opened
- *
- * CAP_SYS_RAWIO is checked against the credentials of the opener, not of
- * whoever later reads or writes the descriptor.
- *
- * Context: Process context.
- * Return: 0 if the opener may use memscope, -EPERM otherwise.
- */
-int memscope_open_check(struct file *file)
-{
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_RAWIO))
-		return memscope_fail(-EPERM, "open: CAP_SYS_RAWIO required");
-	return 0;
 }
 
 /**
@@ -570,153 +453,6 @@ struct dentry *memscope_debugfs_root(void)
 	return memscope_root;
 }
 
-#if IS_ENABLED(CONFIG_MEMSCOPE_WRITE)
-#define MEMSCOPE_WRITES	"device writes: built in (CONFIG_MEMSCOPE_WRITE)"
-#else
-#define MEMSCOPE_WRITES	"device writes: not built in (read-only)"
-#endif
-
-static const char memscope_control_help[] =
-	MEMSCOPE_WRITES "\n\n"
-	"map    NAME PHYS SIZE [width=N] [wc] [rw] [force]\n"
-	"io     NAME PORT SIZE [width=N] [rw] [force]\n"
-	"alloc  NAME kmalloc|kzalloc|vmalloc|vzalloc|pages|slab SIZE\n"
-	"dma    NAME DEV coherent SIZE\n"
-	"dma    NAME DEV stream SIZE to-device|from-device|bidirectional\n"
-	"dmamask DEV BITS\n"
-	"sync   NAME cpu|device\n"
-	"free   NAME\n"
-	"\n"
-	"NAME/ops (io kinds), one program per write, one line each of:\n"
-	"r OFF | w OFF VAL | rmw OFF MASK VAL | delay US\n"
-	"poll OFF MASK VAL TIMEOUT_US [INTERVAL_US]\n"
-	"a first line 'dry' checks and reports, touching nothing\n"
-	"\n"
-	"trace events: memscope:memscope_access (every device access),\n"
-	"memscope_region_create, memscope_region_free, memscope_dma_sync\n";
-
-static int memscope_root_open(struct inode *inode, struct file *file)
-{
-	return memscope_open_check(file);
-}
-
-/**
- * struct memscope_control_file - state of one open `control` file
- * @unterminated: a write without a newline was seen
- */
-struct memscope_control_file {
-	bool unterminated;
-};
-
-static int memscope_control_open(struct inode *inode, struct file *file)
-{
-	struct memscope_control_file *cf;
-	int ret = memscope_open_check(file);
-
-	if (ret)
-		return ret;
-	cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
-	if (!cf)
-		return -ENOMEM;
-	file->private_data = cf;
-	return 0;
-}
-
-static int memscope_control_release(struct inode *inode, struct file *file)
-{
-	kfree(file->private_data);
-	return 0;
-}
-
-static ssize_t memscope_control_read(struct file *file, char __user *buf,
-				     size_t count, loff_t *ppos)
-{
-	return simple_read_from_buffer(buf, count, ppos, memscope_control_help,
-				       sizeof(memscope_control_help) - 1);
-}
-
-/**
- * memscope_text_copy() - take one command or program from a write(2)
- * @what: the file, for the reason
- * @text: buffer of @size bytes for the NUL-terminated text
- * @size: size of @text
- * @from: the bytes of one write(2) or writev(2), all of them
- * @unterminated: per open file: a write without a final newline was seen
- * @lines: the text is a program of several lines, not one command
- *
- * One write(2) or writev(2) is one complete command (or program): a NUL
- * byte, a second line in a command, or text longer than @text are
- * refused, never cut short. (The files have ->write_iter(), so writev()
- * arrives here whole instead of one segment per ->write().) The text may
- * end in one newline; after a write without one, whether it succeeded or
- * not, the rest of the stream is refused, since it could only be the tail
- * of a command split over several writes.
- *
- * Context: Process context.
- * Return: 0 or a negative errno, with the reason recorded.
- */
-int memscope_text_copy(const char *what, char *text, size_t size,
-		       struct iov_iter *from, bool *unterminated, bool lines)
-{
-	size_t count = iov_iter_count(from);
-	char *nl;
-
-	if (*unterminated)
-		return memscope_fail(-EINVAL,
-				     "%s: this write continues one without a newline; one %s per write(2)",
-				     what, lines ? "program" : "command");
-	if (!count || count >= size)
-		return memscope_fail(-EINVAL, "%s: a %s is 1 to %zu bytes",
-				     what, lines ? "program" : "command",
-				     size - 1);
-	if (!copy_from_iter_full(text, count, from))
-		return -EFAULT;
-	text[count] = '\0';
-	if (memchr(text, '\0', count))
-		return memscope_fail(-EINVAL, "%s: text contains a NUL byte",
-				     what);
-	nl = strchr(text, '\n');
-	if (!lines && nl && nl != text + count - 1)
-		return memscope_fail(-EINVAL,
-				     "%s: more than one line; one command per write(2)",
-				     what);
-	if (text[count - 1] != '\n')
-		*unterminated = true;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(memscope_text_copy);
-
-static ssize_t memscope_control_write_iter(struct kiocb *iocb,
-					   struct iov_iter *from)
-{
-	struct memscope_control_file *cf = iocb->ki_filp->private_data;
-	size_t count = iov_iter_count(from);
-	char text[MEMSCOPE_CMD_MAX + 1];
-	char why[MEMSCOPE_WHY_MAX];
-	struct memscope_cmd cmd;
-	int ret;
-
-	ret = memscope_text_copy("control", text, sizeof(text), from,
-				 &cf->unterminated, false);
-	if (ret)
-		return ret;
-
-	ret = memscope_cmd_parse(text, &cmd, why, sizeof(why));
-	if (ret)
-		return memscope_fail(ret, "%s", why);
-	ret = memscope_cmd_run(&cmd);
-	return ret ? ret : count;
-}
-
-static const struct file_operations memscope_control_fops = {
-	.owner = THIS_MODULE,
-	.open = memscope_control_open,
-	.read = memscope_control_read,
-	.write_iter = memscope_control_write_iter,
-	.llseek = default_llseek,
-	.release = memscope_control_release,
-};
-
 static int memscope_regions_show(struct seq_file *m, void *unused)
 {
 	struct memscope_region *r;
@@ -767,27 +503,6 @@ static const struct file_operations memscope_layout_fops = {
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = single_release,
-};
-
-static ssize_t memscope_last_error_read(struct file *file, char __user *buf,
-					size_t count, loff_t *ppos)
-{
-	char text[MEMSCOPE_WHY_MAX + 1];
-	size_t len;
-
-	spin_lock(&memscope_last_error_lock);
-	len = strscpy(text, memscope_last_error, MEMSCOPE_WHY_MAX);
-	spin_unlock(&memscope_last_error_lock);
-	if (len)
-		text[len++] = '\n';
-	return simple_read_from_buffer(buf, count, ppos, text, len);
-}
-
-static const struct file_operations memscope_last_error_fops = {
-	.owner = THIS_MODULE,
-	.open = memscope_root_open,
-	.read = memscope_last_error_read,
-	.llseek = default_llseek,
 };
 
 /* Free every region; at module exit nothing can be open any more. */

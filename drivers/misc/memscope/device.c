@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memscope devices: a PCI driver and a platform driver with no ID table.
+ * memscope devices: what every device bound to memscope has - its
+ * directory under devices/, its BARs (or memory resources) as `bar`
+ * regions, bus mastering for its DMA buffers - and the registration
+ * of the PCI (pci.c) and platform (platform.c) drivers that bind it.
  *
- * A device is handed to memscope on purpose, never matched by accident:
- *
- *   echo memscope > /sys/bus/pci/devices/0000:00:03.0/driver_override
- *   echo 0000:00:03.0 > /sys/bus/pci/drivers_probe
- *
- * Probe enables the device and maps its BARs (PCI) or memory resources
- * (platform) as `bar` regions. Its DMA buffers (dma.c) belong to it: on
- * unbind, user mappings are zapped and every buffer is freed inside
- * remove(), before the device goes away.
+ * A device's DMA buffers (dma.c) belong to it: on unbind, user
+ * mappings are zapped and every buffer is freed inside remove(),
+ * before the device goes away.
  */
 #include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
-#include <linux/pm_runtime.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string_choices.h>
@@ -162,9 +158,20 @@ static void memscope_device_short_name(struct device *dev, char *buf,
 	buf[j] = '\0';
 }
 
-/* A BAR or resource left out: the device stays usable without it. */
-static void memscope_device_skip(struct memscope_device *md, const char *what,
-				 unsigned int index, const char *why, int err)
+/**
+ * memscope_device_skip() - record a BAR or resource left out
+ * @md: the device
+ * @what: "BAR" or "resource"
+ * @index: the number of the BAR or resource
+ * @why: the reason, for the log and info
+ * @err: the errno that made it fail
+ *
+ * A BAR or resource left out: the device stays usable without it.
+ *
+ * Context: Process context.
+ */
+void memscope_device_skip(struct memscope_device *md, const char *what,
+			  unsigned int index, const char *why, int err)
 {
 	size_t len = strlen(md->skipped);
 
@@ -174,9 +181,19 @@ static void memscope_device_skip(struct memscope_device *md, const char *what,
 		  "skipped: %s %u: %s (%pe)\n", what, index, why, ERR_PTR(err));
 }
 
-/* A BAR or memory resource as a region; one that cannot be is skipped. */
-static void memscope_bar_add(struct memscope_device *md, unsigned int index,
-			     void __iomem *iomem, const struct resource *res)
+/**
+ * memscope_bar_add() - make a BAR or memory resource a region
+ * @md: the device
+ * @index: the number of the BAR or resource
+ * @iomem: its mapping
+ * @res: its resource
+ *
+ * A BAR or memory resource as a region; one that cannot be is skipped.
+ *
+ * Context: Process context.
+ */
+void memscope_bar_add(struct memscope_device *md, unsigned int index,
+		      void __iomem *iomem, const struct resource *res)
 {
 	bool port = resource_type(res) == IORESOURCE_IO;
 	struct memscope_region *r;
@@ -258,7 +275,14 @@ static const struct file_operations memscope_device_info_fops = {
 	.release = single_release,
 };
 
-static struct memscope_device *memscope_device_add(struct device *dev)
+/**
+ * memscope_device_add() - take a device being bound
+ * @dev: the device being bound
+ *
+ * Context: Process context.
+ * Return: the device, or an ERR_PTR() on failure.
+ */
+struct memscope_device *memscope_device_add(struct device *dev)
 {
 	struct memscope_device *md;
 	int ret;
@@ -280,8 +304,15 @@ static struct memscope_device *memscope_device_add(struct device *dev)
 	return md;
 }
 
-/* Commands can name the device from now on: its regions all exist. */
-static void memscope_device_publish(struct memscope_device *md)
+/**
+ * memscope_device_publish() - let commands name a bound device
+ * @md: the device
+ *
+ * Commands can name the device from now on: its regions all exist.
+ *
+ * Context: Process context.
+ */
+void memscope_device_publish(struct memscope_device *md)
 {
 	/*
 	 * info shows what probe found, so it appears once probe is done
@@ -295,13 +326,18 @@ static void memscope_device_publish(struct memscope_device *md)
 	list_add_tail(&md->node, &memscope_devices);
 }
 
-/*
+/**
+ * memscope_device_remove() - release everything of a device being unbound
+ * @md: the device
+ *
  * Everything of the device's goes before remove() returns: user mappings
  * are zapped (a later touch is SIGBUS, not stale memory), DMA buffers are
  * freed while the device still exists, BAR regions unpublished before
  * devres unmaps them.
+ *
+ * Context: Process context.
  */
-static void memscope_device_remove(struct memscope_device *md)
+void memscope_device_remove(struct memscope_device *md)
 {
 	guard(mutex)(&memscope_dev_lock);
 	list_del_init(&md->node);
@@ -351,141 +387,6 @@ void memscope_device_stop_master(struct memscope_device *md)
 		pci_clear_master(to_pci_dev(md->dev));
 	md->master = false;
 }
-
-static int memscope_pci_probe(struct pci_dev *pdev,
-			      const struct pci_device_id *id)
-{
-	struct memscope_device *md;
-	void __iomem *iomem;
-	unsigned int bar;
-	int ret;
-
-	ret = pcim_enable_device(pdev);
-	if (ret)
-		return dev_err_probe(&pdev->dev, ret, "cannot enable device\n");
-	/*
-	 * memscope services no interrupts: a level interrupt the user makes
-	 * the device raise must not stay asserted with nobody to ack it.
-	 * Bus mastering stays off until the first DMA buffer.
-	 */
-	pci_intx(pdev, 0);
-	pci_clear_master(pdev);
-	md = memscope_device_add(&pdev->dev);
-	if (IS_ERR(md))
-		return PTR_ERR(md);
-	pci_set_drvdata(pdev, md);
-
-	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
-		if (!pci_resource_len(pdev, bar))
-			continue;
-		/* A multi-GiB BAR is not ioremapped whole: map a part of it. */
-		if (pci_resource_len(pdev, bar) > memscope_max_window()) {
-			memscope_device_skip(md, "BAR", bar,
-					     "larger than max_window; map the part you need",
-					     -E2BIG);
-			continue;
-		}
-		iomem = pcim_iomap_region(pdev, bar, "memscope");
-		if (IS_ERR(iomem)) {
-			memscope_device_skip(md, "BAR", bar, "cannot be requested or mapped",
-					     PTR_ERR(iomem));
-			continue;
-		}
-		memscope_bar_add(md, bar, iomem, &pdev->resource[bar]);
-	}
-	memscope_device_publish(md);
-	return 0;
-}
-
-static void memscope_pci_remove(struct pci_dev *pdev)
-{
-	struct memscope_device *md = pci_get_drvdata(pdev);
-
-	memscope_device_remove(md);
-}
-
-/* No ID table: memscope binds only through driver_override. */
-static struct pci_driver memscope_pci_driver = {
-	.name = "memscope",
-	.probe = memscope_pci_probe,
-	.remove = memscope_pci_remove,
-};
-
-/* Memory resource @n of a platform device: checked like a `map` window. */
-static void memscope_platform_resource_add(struct memscope_device *md,
-					   struct platform_device *pdev,
-					   unsigned int n, struct resource *res)
-{
-	const char *why = NULL;
-	void __iomem *iomem;
-	int err = -EPERM;
-
-	if (region_intersects(res->start, resource_size(res),
-			      IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		why = "overlaps System RAM";
-	} else if (region_intersects(res->start, resource_size(res),
-				     IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
-				     IORES_DESC_NONE) != REGION_DISJOINT) {
-		why = "overlaps an exclusive range";
-	} else if (resource_size(res) > memscope_max_window()) {
-		why = "larger than max_window; map the part you need";
-		err = -E2BIG;
-	} else {
-		iomem = devm_platform_get_and_ioremap_resource(pdev, n, NULL);
-		if (!IS_ERR(iomem)) {
-			memscope_bar_add(md, n, iomem, res);
-			return;
-		}
-		why = "cannot be requested or mapped";
-		err = PTR_ERR(iomem);
-	}
-	memscope_device_skip(md, "resource", n, why, err);
-}
-
-static int memscope_platform_probe(struct platform_device *pdev)
-{
-	struct memscope_device *md;
-	unsigned int i, n = 0;
-
-	md = memscope_device_add(&pdev->dev);
-	if (IS_ERR(md))
-		return PTR_ERR(md);
-	platform_set_drvdata(pdev, md);
-	/* Powered for as long as it is bound, as the PCI core does. */
-	pm_runtime_get_sync(&pdev->dev);
-
-	for (i = 0; i < pdev->num_resources; i++) {
-		if (resource_type(&pdev->resource[i]) != IORESOURCE_MEM)
-			continue;
-		memscope_platform_resource_add(md, pdev, n++,
-					       &pdev->resource[i]);
-	}
-	memscope_device_publish(md);
-	return 0;
-}
-
-static void memscope_platform_remove(struct platform_device *pdev)
-{
-	memscope_device_remove(platform_get_drvdata(pdev));
-	pm_runtime_put(&pdev->dev);
-}
-
-/*
- * Empty, not absent: without an ID table platform_match() would fall back
- * to matching a device that happens to be called "memscope".
- */
-static const struct platform_device_id memscope_platform_ids[] = {
-	{ }
-};
-
-VISIBLE_IF_KUNIT struct platform_driver memscope_platform_driver = {
-	.driver.name = "memscope",
-	.id_table = memscope_platform_ids,
-	.probe = memscope_platform_probe,
-	.remove = memscope_platform_remove,
-};
-EXPORT_SYMBOL_IF_KUNIT(memscope_platform_driver);
 
 /**
  * memscope_devices_init() - register the PCI and platform drivers

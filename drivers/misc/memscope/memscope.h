@@ -20,6 +20,9 @@ struct dentry;
 struct file;
 struct inode;
 struct iov_iter;
+struct pci_driver;
+struct platform_driver;
+struct resource;
 struct seq_file;
 struct vm_area_struct;
 
@@ -304,6 +307,12 @@ static inline bool memscope_region_is_port(const struct memscope_region *r)
 
 extern const char *const memscope_kind_names[MEMSCOPE_NR_KINDS];
 
+#if IS_ENABLED(CONFIG_MEMSCOPE_WRITE)
+#define MEMSCOPE_WRITES	"device writes: built in (CONFIG_MEMSCOPE_WRITE)"
+#else
+#define MEMSCOPE_WRITES	"device writes: not built in (read-only)"
+#endif
+
 /* parse.c */
 int memscope_cmd_parse(const char *text, struct memscope_cmd *cmd,
 		       char *why, size_t why_len);
@@ -319,17 +328,19 @@ int memscope_prog_parse(const char *text, unsigned int width, u64 size,
 void memscope_prog_free(struct memscope_prog *p);
 const char *memscope_op_name(enum memscope_op_code code);
 
-/* core.c */
+/* gate.c */
+extern const struct file_operations memscope_last_error_fops;
 __printf(2, 3) int memscope_fail(int err, const char *fmt, ...);
 bool memscope_locked_down(void);
 bool memscope_locked_down_kcore(void);
 int memscope_check_lockdown(const char *what);
 bool memscope_may_see_phys(struct seq_file *m);
-int memscope_text_copy(const char *what, char *text, size_t size,
-		       struct iov_iter *from, bool *unterminated, bool lines);
+int memscope_open_check(struct file *file);
+int memscope_root_open(struct inode *inode, struct file *file);
+
+/* core.c */
 int memscope_limits_check(const struct memscope_cmd *cmd);
 u64 memscope_max_window(void);
-int memscope_open_check(struct file *file);
 const struct memscope_backend *memscope_backend_get(enum memscope_kind kind);
 struct memscope_region *memscope_region_alloc(void);
 void memscope_region_put(struct memscope_region *r);
@@ -390,6 +401,17 @@ void memscope_device_set_master(struct memscope_device *md);
 void memscope_device_stop_master(struct memscope_device *md);
 int memscope_devices_init(void);
 void memscope_devices_exit(void);
+void memscope_device_skip(struct memscope_device *md, const char *what,
+			  unsigned int index, const char *why, int err);
+void memscope_bar_add(struct memscope_device *md, unsigned int index,
+		      void __iomem *iomem, const struct resource *res);
+struct memscope_device *memscope_device_add(struct device *dev);
+void memscope_device_publish(struct memscope_device *md);
+void memscope_device_remove(struct memscope_device *md);
+
+/* pci.c, platform.c */
+extern struct pci_driver memscope_pci_driver;
+extern struct platform_driver memscope_platform_driver;
 
 /* dma.c */
 extern const struct memscope_backend memscope_coherent_backend;
@@ -398,7 +420,10 @@ int memscope_dma_sync(const struct memscope_cmd *cmd);
 int memscope_dma_set_mask(const struct memscope_cmd *cmd);
 
 /* control.c */
+extern const struct file_operations memscope_control_fops;
 int memscope_cmd_run(const struct memscope_cmd *cmd);
+int memscope_text_copy(const char *what, char *text, size_t size,
+		       struct iov_iter *from, bool *unterminated, bool lines);
 
 /* region.c */
 int memscope_region_files_create(struct memscope_region *r);
@@ -407,6 +432,14 @@ void memscope_file_close(struct memscope_region *r);
 void memscope_device_write_taint(struct memscope_region *r);
 int memscope_access_begin(struct memscope_region *r);
 void memscope_access_end(struct memscope_region *r);
+int memscope_file_open(struct inode *inode, struct file *file);
+int memscope_file_release(struct inode *inode, struct file *file);
+int memscope_device_write_check(struct memscope_region *r);
+void memscope_flags_show(struct seq_file *m, struct memscope_region *r);
+
+/* regs.c */
+extern const struct file_operations memscope_regs_fops;
+extern const struct file_operations memscope_width_fops;
 int memscope_reg_read(struct memscope_region *r, u64 off, u64 *val);
 int memscope_reg_write(struct memscope_region *r, u64 off, u64 val);
 
@@ -428,20 +461,19 @@ struct memscope_regs_iter {
 	bool begun;
 };
 
+/* data.c */
+extern const struct file_operations memscope_data_fops;
+struct memscope_region *memscope_vma_region(struct vm_area_struct *vma);
+
 /* ops.c */
 extern const struct file_operations memscope_ops_fops;
 int memscope_prog_run(struct memscope_region *r, struct memscope_prog *p);
 
-int memscope_device_write_check(struct memscope_region *r);
 #if IS_ENABLED(CONFIG_KUNIT)
-struct platform_driver;
 int memscope_regs_show(struct seq_file *m, void *v);
 int memscope_data_mmap_locked(struct memscope_region *r,
 			      struct vm_area_struct *vma);
-extern struct platform_driver memscope_platform_driver;
 #endif
-void memscope_flags_show(struct seq_file *m, struct memscope_region *r);
-struct memscope_region *memscope_vma_region(struct vm_area_struct *vma);
 
 /* layout.c */
 int memscope_layout_show(struct seq_file *m, struct list_head *regions);

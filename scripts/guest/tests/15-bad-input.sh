@@ -414,6 +414,17 @@ t_check "a 255-byte command is accepted (map long over edu, blank padded)" \
 t_check "a 63-byte regs line is accepted (edu liveness, blank padded)" \
 	ok_wr "$M/bedu/regs" "$(expand '@pad:63:0x4 0x1')"
 
+# last_error is per session: a refusal in another session (another user,
+# a script started with setsid) does not overwrite this one's reason.
+wr "$C" "free why-mine" >/dev/null 2>&1
+setsid sh -c "echo 'free why-theirs' >$C" 2>/dev/null
+t_match "last_error: this session reads its own reason, not another's" \
+	"'why-mine'" "$(cat "$M/last_error")"
+t_match "last_error: the other session reads its own reason" "'why-other'" \
+	"$(setsid sh -c "echo 'free why-other' >$C; cat $M/last_error" 2>/dev/null)"
+t_match "last_error: this session's reason outlives the other's refusals" \
+	"'why-mine'" "$(cat "$M/last_error")"
+
 for n in bedu bcom bro long; do
 	grep -q "^$n " "$M/regions" || continue
 	t_check "free $n" ok_wr "$C" "free $n"

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope `data`: a region's bytes by pread/pwrite, and its mmap, whose
+ * frames are inserted at fault time.
+ *
+ * Positions, sizes and alignment are checked here, before the backend is
+ * called, so every kind refuses them the same way.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "memscope.h"
+
+/*
+ * Bytes moved per backend call on `data`: bounds the bounce buffer and
+ * the time a device's remove() may wait for one chunk.
+ */
+#define MEMSCOPE_CHUNK		SZ_64K
+
+/*
+ * data: raw bytes, moved chunk by chunk through a bounce buffer; each
+ * chunk's device access, not the user copy, holds the file (see
+ * memscope_data_chunk()). debugfs's proxy would not forward mmap anyway.
+ *
+ * Offsets and lengths of device memory move whole registers.
+ */
+static int memscope_data_check(struct memscope_region *r, loff_t pos,
+			       size_t len)
+{
+	unsigned int width = READ_ONCE(r->width);
+
+	if (pos < 0)
+		return memscope_fail(-EINVAL, "%s: negative offset", r->name);
+	if (r->ops->io && (!IS_ALIGNED(pos, width) || !IS_ALIGNED(len, width)))
+		return memscope_fail(-EINVAL,
+				     "%s: data offset and length must be multiples of width %u",
+				     r->name, width);
+	return 0;
+}
+
+/*
+ * One chunk of `data` between the device and the bounce buffer, bracketed
+ * by debugfs_file_get()/put() so that a teardown waits for it. The copy
+ * to or from user space stays outside: a stalled user copy must not hold
+ * up a device's remove().
+ *
+ * Kernel memory that lies linear behind r->vaddr (@ubuf given) is read
+ * straight into user space instead, one copy rather than two, but only
+ * without faulting, for the same reason: where the user's pages are not
+ * present, the chunk returns 1 and the caller takes the bounce buffer.
+ */
+static int memscope_data_chunk(struct file *file, u64 off, void *buf,
+			       char __user *ubuf, size_t n, bool write)
+{
+	struct memscope_region *r = file->private_data;
+	struct dentry *dentry = file->f_path.dentry;
+	int ret;
+
+	/* A removed file: the region was freed with its device. */
+	if (debugfs_file_get(dentry))
+		return memscope_fail(-ENODEV, "%s: the region is gone",
+				     r->name);
+	if (!write && !r->ops->io && memscope_locked_down_kcore())
+		ret = memscope_fail(-EPERM,
+				    "%s: kernel memory is unreadable under confidentiality lockdown",
+				    r->name);
+	else if (!write)
+		ret = 0;
+	else if (r->ops->io)
+		ret = memscope_device_write_check(r);
+	else
+		ret = memscope_check_lockdown(r->name);
+	if (!ret)
+		ret = memscope_access_begin(r);
+	if (ret)
+		goto put;
+	if (write && r->ops->io)
+		memscope_device_write_taint(r);
+	if (ubuf)
+		ret = copy_to_user_nofault(ubuf, r->vaddr + off, n) ? 1 : 0;
+	else if (write)
+		ret = r->ops->write(r, off, buf, n);
+	else
+		ret = r->ops->read(r, off, buf, n);
+	memscope_access_end(r);
+put:
+	debugfs_file_put(dentry);
+	return ret;
+}
+
+/* Long transfers can be interrupted and do not hog the CPU. */
+static int memscope_data_yield(void)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return 0;
+}
+
+static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct memscope_region *r = file->private_data;
+	void *buf = NULL;
+	size_t done = 0;
+	int ret;
+
+	ret = memscope_data_check(r, *ppos, count);
+	if (ret)
+		return ret;
+	if (*ppos >= r->size)
+		return 0;
+	count = min_t(u64, count, r->size - *ppos);
+
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
+
+		ret = r->ops->linear ?
+		      memscope_data_chunk(file, *ppos, NULL, ubuf + done, n,
+					  false) : 1;
+		if (ret == 1 && !buf) {
+			buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
+				       GFP_KERNEL);
+			if (!buf)
+				ret = -ENOMEM;
+		}
+		if (ret == 1) {
+			ret = memscope_data_chunk(file, *ppos, buf, NULL, n,
+						  false);
+			if (!ret && copy_to_user(ubuf + done, buf, n))
+				ret = -EFAULT;
+		}
+		if (ret)
+			break;
+		done += n;
+		*ppos += n;
+		ret = memscope_data_yield();
+		if (ret)
+			break;
+	}
+	kvfree(buf);
+	return done ? done : ret;
+}
+
+static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct memscope_region *r = file->private_data;
+	size_t done = 0;
+	void *buf;
+	int ret;
+
+	ret = memscope_data_check(r, *ppos, count);
+	if (ret || !count)
+		return ret;
+	if (*ppos >= r->size)
+		return memscope_fail(-ENOSPC, "%s: write at %#llx is past the end",
+				     r->name, (u64)*ppos);
+	count = min_t(u64, count, r->size - *ppos);
+
+	buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
+
+		if (copy_from_user(buf, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = memscope_data_chunk(file, *ppos, buf, NULL, n, true);
+		if (ret)
+			break;
+		done += n;
+		*ppos += n;
+		ret = memscope_data_yield();
+		if (ret)
+			break;
+	}
+	kvfree(buf);
+	return done ? done : ret;
+}
+
+static loff_t memscope_data_llseek(struct file *file, loff_t off, int whence)
+{
+	struct memscope_region *r = file->private_data;
+
+	return fixed_size_llseek(file, off, whence, r->size);
+}
+
+/*
+ * Every mapping is counted so that free can refuse while one lives; a
+ * split VMA calls .open. After a forced teardown the pages are zapped and
+ * any later touch lands in .fault, which answers SIGBUS.
+ */
+static void memscope_vm_open(struct vm_area_struct *vma)
+{
+	struct memscope_region *r = vma->vm_private_data;
+
+	atomic_inc(&r->mappings);
+}
+
+static void memscope_vm_close(struct vm_area_struct *vma)
+{
+	struct memscope_region *r = vma->vm_private_data;
+
+	atomic_dec(&r->mappings);
+}
+
+/*
+ * Pages are inserted here, under the region lock, never at mmap time:
+ * ->mmap() runs before the VMA is linked into the file's mapping, so
+ * entries filled there could escape the zap of a concurrent teardown and
+ * keep pointing at freed memory (vfio-pci inserts at fault time too).
+ * Once the region is dead, or kernel lockdown forbids device memory,
+ * every fault is SIGBUS.
+ */
+static vm_fault_t memscope_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct memscope_region *r = vma->vm_private_data;
+
+	/* Lockdown raised after mmap() reaches pages not yet touched. */
+	if (!r->ops->pfn || memscope_locked_down())
+		return VM_FAULT_SIGBUS;
+	unsigned long pfn;
+
+	guard(mutex)(&r->lock);
+	if (r->dead || vmf->pgoff >= DIV_ROUND_UP(r->size, PAGE_SIZE))
+		return VM_FAULT_SIGBUS;
+	pfn = r->ops->pfn(r, vmf->pgoff);
+	if (pfn == MEMSCOPE_NO_PFN)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vma, vmf->address, pfn);
+}
+
+static const struct vm_operations_struct memscope_vm_ops = {
+	.open = memscope_vm_open,
+	.close = memscope_vm_close,
+	.fault = memscope_vm_fault,
+};
+
+/**
+ * memscope_vma_region() - the region a user mapping shows, if any
+ * @vma: a VMA of the current process, under its mmap lock
+ *
+ * Context: Process context, mmap lock held.
+ * Return: the region, or NULL if @vma is not a memscope mapping.
+ */
+struct memscope_region *memscope_vma_region(struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &memscope_vm_ops ? vma->vm_private_data : NULL;
+}
+
+VISIBLE_IF_KUNIT int memscope_data_mmap_locked(struct memscope_region *r,
+					       struct vm_area_struct *vma)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+	u64 off;
+	int ret;
+
+	if (r->dead)
+		return -ENODEV;
+	if (!r->ops->mmap && !r->ops->pfn)
+		return memscope_fail(-ENODEV, "%s: mmap: %s", r->name,
+				     r->ops->mmap_refusal ?: "not mappable");
+	ret = memscope_check_lockdown(r->name);
+	if (ret)
+		return ret;
+	if (check_shl_overflow((u64)vma->vm_pgoff, PAGE_SHIFT, &off) ||
+	    off >= r->size || len > PAGE_ALIGN(r->size) - off)
+		return memscope_fail(-EINVAL,
+				     "%s: mmap of %#lx bytes at %#llx is past the end",
+				     r->name, len, (u64)vma->vm_pgoff << PAGE_SHIFT);
+
+	/*
+	 * Frames inserted at fault time cannot be copied on write, and a
+	 * private copy of device registers would mean nothing anyway. (A
+	 * MAP_SHARED mapping of a file opened read-only keeps only
+	 * VM_MAYSHARE.)
+	 */
+	if (r->ops->pfn && !(vma->vm_flags & VM_MAYSHARE))
+		return memscope_fail(-EINVAL, "%s: mmap: MAP_SHARED only",
+				     r->name);
+	if (r->ops->io && (vma->vm_flags & VM_WRITE)) {
+		ret = memscope_device_write_check(r);
+		if (ret)
+			return ret;
+	}
+	if (r->ops->mmap) {
+		ret = r->ops->mmap(r, vma);
+		if (ret)
+			return ret;
+	}
+
+	/* Every check has passed: from here on the mmap cannot fail. */
+	if (r->ops->io) {
+		/* A read-only mapping stays read-only: no mprotect() later. */
+		if (vma->vm_flags & VM_WRITE)
+			memscope_device_write_taint(r);
+		else
+			vm_flags_clear(vma, VM_MAYWRITE);
+	}
+	if (r->ops->pfn)
+		vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+			     (r->ops->io ? VM_IO : 0));
+	/* A child must not inherit entries a teardown cannot see coming. */
+	vm_flags_set(vma, VM_DONTCOPY);
+	vma->vm_ops = &memscope_vm_ops;
+	vma->vm_private_data = r;
+	atomic_inc(&r->mappings);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memscope_data_mmap_locked);
+
+static int memscope_data_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct memscope_region *r = file->private_data;
+	struct dentry *dentry = file->f_path.dentry;
+	int ret;
+
+	if (debugfs_file_get(dentry))
+		return memscope_fail(-ENODEV, "%s: the region is gone",
+				     r->name);
+	scoped_guard(mutex, &r->lock)
+		ret = memscope_data_mmap_locked(r, vma);
+	debugfs_file_put(dentry);
+	return ret;
+}
+
+const struct file_operations memscope_data_fops = {
+	.owner = THIS_MODULE,
+	.open = memscope_file_open,
+	.read = memscope_data_read,
+	.write = memscope_data_write,
+	.llseek = memscope_data_llseek,
+	.mmap = memscope_data_mmap,
+	.release = memscope_file_release,
+};
