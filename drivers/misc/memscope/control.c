@@ -16,16 +16,6 @@
 
 #include "memscope.h"
 
-static const char *const memscope_verb_names[] = {
-	[MEMSCOPE_CMD_MAP] = "map",
-	[MEMSCOPE_CMD_IO] = "io",
-	[MEMSCOPE_CMD_ALLOC] = "alloc",
-	[MEMSCOPE_CMD_DMA] = "dma",
-	[MEMSCOPE_CMD_DMAMASK] = "dmamask",
-	[MEMSCOPE_CMD_SYNC] = "sync",
-	[MEMSCOPE_CMD_FREE] = "free",
-};
-
 static int memscope_cmd_create(const struct memscope_cmd *cmd)
 {
 	const struct memscope_backend *ops = memscope_backend_get(cmd->kind);
@@ -35,7 +25,7 @@ static int memscope_cmd_create(const struct memscope_cmd *cmd)
 	if (!ops)
 		return memscope_fail(-EOPNOTSUPP,
 				     "%s: %s regions are not supported by this kernel",
-				     memscope_verb_names[cmd->verb],
+				     memscope_verb_name(cmd->verb),
 				     memscope_kind_names[cmd->kind]);
 
 	/* Refuse a taken name before touching any hardware. */
@@ -106,14 +96,14 @@ int memscope_cmd_run(const struct memscope_cmd *cmd)
 	    !memscope_cmd_handlers[cmd->verb])
 		return memscope_fail(-EOPNOTSUPP,
 				     "%s: not supported by this kernel",
-				     memscope_verb_names[cmd->verb]);
+				     memscope_verb_name(cmd->verb));
 	/*
 	 * Under lockdown nothing new may be mapped, allocated or handed to
 	 * a device; what only reduces exposure (free, taking a buffer back
 	 * from the device) stays allowed.
 	 */
 	if (!reduces) {
-		ret = memscope_check_lockdown(memscope_verb_names[cmd->verb]);
+		ret = memscope_check_lockdown(memscope_verb_name(cmd->verb));
 		if (ret)
 			return ret;
 	}

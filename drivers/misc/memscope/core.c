@@ -409,6 +409,35 @@ void memscope_regions_show_owned(struct seq_file *m,
 				   memscope_may_see_phys(m) ? r->phys : 0);
 }
 
+/*
+ * Take regions out of the registry and destroy them: those of @owner,
+ * or with @all every one (module exit, when nothing can be open any
+ * more). Each is marked dead under its lock first, so that no file or
+ * fault reaches it again, and user mappings are zapped: a later touch
+ * is SIGBUS.
+ */
+static void memscope_regions_kill(struct memscope_device *owner, bool all)
+{
+	struct memscope_region *r, *tmp;
+	LIST_HEAD(doomed);
+
+	scoped_guard(mutex, &memscope_lock) {
+		list_for_each_entry_safe(r, tmp, &memscope_regions, node) {
+			if (!all && r->owner != owner)
+				continue;
+			scoped_guard(mutex, &r->lock)
+				r->dead = true;
+			list_move_tail(&r->node, &doomed);
+		}
+	}
+	list_for_each_entry_safe(r, tmp, &doomed, node) {
+		list_del_init(&r->node);
+		if (!IS_ERR_OR_NULL(r->data))
+			unmap_mapping_range(d_inode(r->data)->i_mapping, 0, 0, 1);
+		memscope_region_destroy(r);
+	}
+}
+
 /**
  * memscope_regions_kill_owned() - tear down every region of a device
  * @owner: the device going away
@@ -422,24 +451,7 @@ void memscope_regions_show_owned(struct seq_file *m,
  */
 void memscope_regions_kill_owned(struct memscope_device *owner)
 {
-	struct memscope_region *r, *tmp;
-	LIST_HEAD(doomed);
-
-	scoped_guard(mutex, &memscope_lock) {
-		list_for_each_entry_safe(r, tmp, &memscope_regions, node) {
-			if (r->owner != owner)
-				continue;
-			scoped_guard(mutex, &r->lock)
-				r->dead = true;
-			list_move_tail(&r->node, &doomed);
-		}
-	}
-	list_for_each_entry_safe(r, tmp, &doomed, node) {
-		list_del_init(&r->node);
-		if (!IS_ERR_OR_NULL(r->data))
-			unmap_mapping_range(d_inode(r->data)->i_mapping, 0, 0, 1);
-		memscope_region_destroy(r);
-	}
+	memscope_regions_kill(owner, false);
 }
 
 /**
@@ -505,21 +517,6 @@ static const struct file_operations memscope_layout_fops = {
 	.release = single_release,
 };
 
-/* Free every region; at module exit nothing can be open any more. */
-static void memscope_regions_free_all(void)
-{
-	struct memscope_region *r, *tmp;
-	LIST_HEAD(doomed);
-
-	scoped_guard(mutex, &memscope_lock)
-		list_splice_init(&memscope_regions, &doomed);
-	list_for_each_entry_safe(r, tmp, &doomed, node) {
-		list_del_init(&r->node);
-		r->dead = true;
-		memscope_region_destroy(r);
-	}
-}
-
 static int __init memscope_init(void)
 {
 	int ret;
@@ -568,7 +565,7 @@ static void __exit memscope_exit(void)
 	 * reach a region any more. Unbinding the devices frees their regions.
 	 */
 	memscope_devices_exit();
-	memscope_regions_free_all();
+	memscope_regions_kill(NULL, true);
 	debugfs_remove(memscope_root);
 	kmem_cache_destroy(memscope_region_cache);
 }

@@ -25,13 +25,6 @@
 /* A DMA buffer is one allocation: at most MAX_PAGE_ORDER pages. */
 #define MEMSCOPE_DMA_MAX	(PAGE_SIZE << MAX_PAGE_ORDER)
 
-static const char *const memscope_dma_dir_names[] = {
-	[DMA_BIDIRECTIONAL] = "bidirectional",
-	[DMA_TO_DEVICE] = "to-device",
-	[DMA_FROM_DEVICE] = "from-device",
-	[DMA_NONE] = "none",
-};
-
 /**
  * struct memscope_dma - the DMA side of a coherent or stream region
  * @md: the device the buffer is mapped for
@@ -374,7 +367,7 @@ static void memscope_stream_show_info(struct memscope_region *r,
 	seq_printf(m, "allocator: %s\n", d->pages ? "dma_alloc_pages" :
 		   "__get_free_pages + dma_map_single");
 	memscope_dma_show_common(r, m);
-	seq_printf(m, "direction: %s\n", memscope_dma_dir_names[d->dir]);
+	seq_printf(m, "direction: %s\n", memscope_dma_dir_name(d->dir));
 	seq_printf(m, "owner: %s\n", d->device_owns ? "device" : "cpu");
 	/* All the API tells: syncs copy (a bounce buffer) or flush (a cache). */
 	seq_printf(m, "need-sync: %s\n", str_yes_no(need_sync));

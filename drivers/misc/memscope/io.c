@@ -321,6 +321,53 @@ static int memscope_window_claim(struct memscope_region *r,
 }
 
 /*
+ * What every window does once its own checks have passed: request the
+ * range from @root (a busy range stays unrequested), apply the claim
+ * rules, map it with @map and count it. Undone whole on any failure.
+ */
+static int memscope_window_map(struct memscope_region *r,
+			       const struct memscope_cmd *cmd,
+			       struct resource *root,
+			       void __iomem *(*map)(const struct memscope_cmd *cmd),
+			       const char *how)
+{
+	struct resource *res;
+	int ret;
+
+	res = __request_region(root, cmd->addr, cmd->size, "memscope", 0);
+	ret = memscope_window_claim(r, cmd, res, root);
+	if (ret)
+		goto release_region;
+
+	r->width = cmd->width;
+	r->phys = cmd->addr;
+	r->priv = res;
+	r->iomem = map(cmd);
+	if (!r->iomem) {
+		ret = memscope_fail(-ENOMEM, "%s %s: %s failed",
+				    cmd->verb == MEMSCOPE_CMD_IO ? "io" : "map",
+				    cmd->name, how);
+		goto release_region;
+	}
+	memscope_stats_add(r->kind, cmd->size, 1);
+	return 0;
+
+release_region:
+	if (res)
+		__release_region(root, cmd->addr, cmd->size);
+	return ret;
+}
+
+/* The other half of memscope_window_map(), once the window is unmapped. */
+static void memscope_window_release(struct memscope_region *r,
+				    struct resource *root)
+{
+	if (r->priv)
+		__release_region(root, r->phys, r->size);
+	memscope_stats_add(r->kind, -r->size, -1);
+}
+
+/*
  * The last physical address the CPU can reach. x86 ends iomem_resource
  * at MAXPHYADDR; arm64 leaves it at the top of phys_addr_t, so ask the
  * CPU's PARange there: a mapping beyond it faults on its first access.
@@ -339,12 +386,18 @@ static u64 memscope_phys_end(void)
 	return end;
 }
 
+static void __iomem *memscope_mmio_map(const struct memscope_cmd *cmd)
+{
+	if (cmd->opts & MEMSCOPE_OPT_WC)
+		return ioremap_wc(cmd->addr, cmd->size);
+	return ioremap(cmd->addr, cmd->size);
+}
+
 static int memscope_mmio_create(struct memscope_region *r,
 				const struct memscope_cmd *cmd)
 {
 	u64 end = memscope_phys_end();
 	phys_addr_t phys = cmd->addr;
-	struct resource *res;
 	int ret;
 
 	ret = memscope_check_lockdown("map");
@@ -380,40 +433,16 @@ static int memscope_mmio_create(struct memscope_region *r,
 				     cmd->name, cmd->addr,
 				     cmd->addr + cmd->size - 1);
 
-	res = request_mem_region(phys, cmd->size, "memscope");
-	ret = memscope_window_claim(r, cmd, res, &iomem_resource);
-	if (ret)
-		goto release_region;
-
-	r->width = cmd->width;
-	r->phys = phys;
-	r->priv = res;
-	if (cmd->opts & MEMSCOPE_OPT_WC) {
+	if (cmd->opts & MEMSCOPE_OPT_WC)
 		r->flags |= MEMSCOPE_REGION_WC;
-		r->iomem = ioremap_wc(phys, cmd->size);
-	} else {
-		r->iomem = ioremap(phys, cmd->size);
-	}
-	if (!r->iomem) {
-		ret = memscope_fail(-ENOMEM, "map %s: ioremap failed",
-				    cmd->name);
-		goto release_region;
-	}
-	memscope_stats_add(r->kind, cmd->size, 1);
-	return 0;
-
-release_region:
-	if (res)
-		release_mem_region(phys, cmd->size);
-	return ret;
+	return memscope_window_map(r, cmd, &iomem_resource, memscope_mmio_map,
+				   "ioremap");
 }
 
 static void memscope_mmio_destroy(struct memscope_region *r)
 {
 	iounmap(r->iomem);
-	if (r->priv)
-		release_mem_region(r->phys, r->size);
-	memscope_stats_add(r->kind, -r->size, -1);
+	memscope_window_release(r, &iomem_resource);
 }
 
 /*
@@ -473,10 +502,14 @@ const struct memscope_backend memscope_mmio_backend = {
 };
 
 #ifdef CONFIG_HAS_IOPORT_MAP
+static void __iomem *memscope_pio_map(const struct memscope_cmd *cmd)
+{
+	return ioport_map(cmd->addr, cmd->size);
+}
+
 static int memscope_pio_create(struct memscope_region *r,
 			       const struct memscope_cmd *cmd)
 {
-	struct resource *res;
 	int ret;
 
 	ret = memscope_check_lockdown("io");
@@ -498,35 +531,14 @@ static int memscope_pio_create(struct memscope_region *r,
 				     "io %s: port 0 cannot be reached through ioport_map() on this architecture",
 				     cmd->name);
 
-	res = request_region(cmd->addr, cmd->size, "memscope");
-	ret = memscope_window_claim(r, cmd, res, &ioport_resource);
-	if (ret)
-		goto release_region;
-
-	r->width = cmd->width;
-	r->phys = cmd->addr;
-	r->priv = res;
-	r->iomem = ioport_map(cmd->addr, cmd->size);
-	if (!r->iomem) {
-		ret = memscope_fail(-ENOMEM, "io %s: ioport_map failed",
-				    cmd->name);
-		goto release_region;
-	}
-	memscope_stats_add(r->kind, cmd->size, 1);
-	return 0;
-
-release_region:
-	if (res)
-		release_region(cmd->addr, cmd->size);
-	return ret;
+	return memscope_window_map(r, cmd, &ioport_resource, memscope_pio_map,
+				   "ioport_map");
 }
 
 static void memscope_pio_destroy(struct memscope_region *r)
 {
 	ioport_unmap(r->iomem);
-	if (r->priv)
-		release_region(r->phys, r->size);
-	memscope_stats_add(r->kind, -r->size, -1);
+	memscope_window_release(r, &ioport_resource);
 }
 
 static void memscope_pio_show_info(struct memscope_region *r,

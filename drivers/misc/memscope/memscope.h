@@ -319,6 +319,8 @@ int memscope_cmd_parse(const char *text, struct memscope_cmd *cmd,
 int memscope_parse_u64(const char *tok, bool suffix, u64 *val,
 		       char *why, size_t why_len);
 bool memscope_name_valid(const char *name);
+const char *memscope_verb_name(enum memscope_verb verb);
+const char *memscope_dma_dir_name(enum dma_data_direction dir);
 __printf(4, 5) int memscope_why(char *why, size_t len, int err,
 				const char *fmt, ...);
 

@@ -325,6 +325,20 @@ static const char *const memscope_dir_names[] = {
 	[DMA_FROM_DEVICE] = "from-device",
 };
 
+/**
+ * memscope_dma_dir_name() - the name `dma` takes for a DMA direction
+ * @dir: the direction
+ *
+ * Context: Any context.
+ * Return: the name, or "none" for DMA_NONE and anything unknown.
+ */
+const char *memscope_dma_dir_name(enum dma_data_direction dir)
+{
+	if (dir >= ARRAY_SIZE(memscope_dir_names) || !memscope_dir_names[dir])
+		return "none";
+	return memscope_dir_names[dir];
+}
+
 /* dma NAME DEV coherent SIZE | dma NAME DEV stream SIZE DIR */
 static int memscope_parse_dma(struct memscope_tokens *t,
 			      struct memscope_cmd *cmd, char *why,
@@ -435,6 +449,23 @@ static const struct {
 	{ "sync", MEMSCOPE_CMD_SYNC, memscope_parse_sync },
 	{ "free", MEMSCOPE_CMD_FREE, memscope_parse_free },
 };
+
+/**
+ * memscope_verb_name() - the word of a command verb
+ * @verb: the verb
+ *
+ * Context: Any context.
+ * Return: the word `control` takes for @verb.
+ */
+const char *memscope_verb_name(enum memscope_verb verb)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memscope_verbs); i++)
+		if (memscope_verbs[i].id == verb)
+			return memscope_verbs[i].verb;
+	return "?";
+}
 
 /**
  * memscope_cmd_parse() - parse one control command

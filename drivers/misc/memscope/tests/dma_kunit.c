@@ -8,8 +8,11 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/mman.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
+#include <linux/uaccess.h>
 
 #include "../memscope.h"
 #include "helpers.h"
@@ -42,13 +45,8 @@ static void edu_unbind(void *data)
 /* Hand edu to memscope the way a user does: driver_override, then probe. */
 static struct pci_dev *edu_bind(struct kunit *test)
 {
-	struct pci_dev *pdev;
+	struct pci_dev *pdev = memscope_kunit_edu_find(test);
 
-	if (!IS_ENABLED(CONFIG_PCI))
-		kunit_skip(test, "edu is a PCI device (QEMU x86_64 or arm64 virt)");
-	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
-	if (!pdev)
-		kunit_skip(test, "no edu device (QEMU's -device edu)");
 	KUNIT_ASSERT_EQ(test, device_set_driver_override(&pdev->dev, "memscope"), 0);
 	KUNIT_ASSERT_EQ(test, device_attach(&pdev->dev), 1);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, edu_unbind, pdev), 0);
@@ -158,6 +156,37 @@ static void memscope_dma_bind_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memscope_stats_total(), before);
 }
 
+/*
+ * Unbinding tears a device's regions down under a live mapping of one:
+ * the mapping's frames are zapped and the next touch faults (SIGBUS in a
+ * process, -EFAULT here) instead of reaching a BAR memscope no longer
+ * owns.
+ */
+static void memscope_dma_unbind_mapped_test(struct kunit *test)
+{
+	struct memscope_region *bar;
+	struct pci_dev *pdev;
+	unsigned long addr;
+	struct file *file;
+	u32 id = 0;
+
+	pdev = edu_bind(test);
+	bar = edu_bar0(test, pdev);
+	/* The open file keeps the region, not the BAR, past the unbind. */
+	file = memscope_kunit_open(test, bar, "data", O_RDONLY);
+	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED,
+			     0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr), "mmap %ld",
+			       (long)addr);
+	/* One 32-bit load: edu answers only 4-byte reads of its ID. */
+	KUNIT_ASSERT_EQ(test, get_user(id, (u32 __user *)addr), 0);
+	KUNIT_EXPECT_EQ(test, id, 0x010000ed);
+
+	device_release_driver(&pdev->dev);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(bar->dead));
+	KUNIT_EXPECT_EQ(test, get_user(id, (u32 __user *)addr), -EFAULT);
+}
+
 static void memscope_dma_coherent_roundtrip_test(struct kunit *test)
 {
 	struct memscope_region *bar, *c1, *c2;
@@ -261,6 +290,7 @@ static void memscope_dma_platform_test(struct kunit *test)
 
 static struct kunit_case memscope_dma_test_cases[] = {
 	KUNIT_CASE(memscope_dma_bind_test),
+	KUNIT_CASE(memscope_dma_unbind_mapped_test),
 	KUNIT_CASE_SLOW(memscope_dma_coherent_roundtrip_test),
 	KUNIT_CASE_SLOW(memscope_dma_stream_roundtrip_test),
 	KUNIT_CASE(memscope_dma_unbound_test),

@@ -5,91 +5,21 @@
  * file_operations with user memory (kunit_vm_mmap()), and mapped with
  * vm_mmap(). What the other suites check by calling memscope's functions,
  * these check at the file interface: the end of a region, truncation,
- * mmap bounds and sharing, and the refusals of width and free while a
- * file is open.
+ * mmap bounds and sharing, the claim rules of a busy range, and the
+ * refusals of width and free while a file is open.
  */
 #include <kunit/test.h>
-#include <linux/cred.h>
-#include <linux/debugfs.h>
-#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
-#include <linux/mount.h>
 #include <linux/pci.h>
 #include <linux/random.h>
+#include <linux/sizes.h>
 #include <linux/uaccess.h>
 
 #include "../memscope.h"
 #include "helpers.h"
-
-/* debugfs, mounted by the suite: KUnit runs before anything mounts it. */
-static struct vfsmount *memscope_files_mnt;
-
-static int memscope_files_suite_init(struct kunit_suite *suite)
-{
-	struct file_system_type *type = get_fs_type("debugfs");
-
-	if (!type)
-		return -ENODEV;
-	/* debugfs is built in: get_fs_type() took no module reference. */
-	memscope_files_mnt = kern_mount(type);
-	return PTR_ERR_OR_ZERO(memscope_files_mnt);
-}
-
-static void memscope_files_suite_exit(struct kunit_suite *suite)
-{
-	if (!IS_ERR_OR_NULL(memscope_files_mnt))
-		kern_unmount(memscope_files_mnt);
-}
-
-/*
- * A file closed by the test: synchronously, so that the region is no
- * longer open when the next cleanup step frees it.
- */
-static void memscope_files_fput(void *file)
-{
-	__fput_sync(file);
-}
-
-/*
- * Mappings are unmapped by kunit_vm_mmap()'s cleanup, and a kthread's
- * last fput() of a mapped file is deferred: flush it before the region
- * is freed.
- */
-static void memscope_files_flush(void *unused)
-{
-	flush_delayed_fput();
-}
-
-static struct file *memscope_files_open(struct kunit *test,
-					struct memscope_region *r,
-					const char *name, int flags)
-{
-	struct path path = { .mnt = memscope_files_mnt };
-	struct file *file;
-
-	path.dentry = debugfs_lookup(name, r->dir);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, path.dentry);
-	file = dentry_open(&path, flags, current_cred());
-	dput(path.dentry);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memscope_files_fput,
-							file), 0);
-	return file;
-}
-
-/* A page of user memory for the file operations' __user buffers. */
-static char __user *memscope_files_user(struct kunit *test)
-{
-	unsigned long addr;
-
-	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_NE_MSG(test, addr, 0, "no user memory for the test");
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
-	return (char __user *)addr;
-}
 
 static ssize_t memscope_files_pwrite(struct file *file, char __user *ubuf,
 				     const void *src, size_t len, loff_t pos)
@@ -109,18 +39,6 @@ static ssize_t memscope_files_pread(struct file *file, char __user *ubuf,
 	return ret;
 }
 
-/* A region freed when the test ends, after its files and mappings. */
-static struct memscope_region *memscope_files_region(struct kunit *test,
-						     const char *name,
-						     const char *text)
-{
-	struct memscope_region *r = memscope_kunit_region(test, name, text);
-
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memscope_files_flush,
-							NULL), 0);
-	return r;
-}
-
 /* data: the end of a region is EOF for reads and ENOSPC for writes. */
 static void memscope_files_data_end_test(struct kunit *test)
 {
@@ -131,9 +49,9 @@ static void memscope_files_data_end_test(struct kunit *test)
 	struct file *file;
 	u8 back[16];
 
-	r = memscope_files_region(test, "kf_end", "alloc kf_end kzalloc 8192");
-	file = memscope_files_open(test, r, "data", O_RDWR);
-	ubuf = memscope_files_user(test);
+	r = memscope_kunit_region(test, "kf_end", "alloc kf_end kzalloc 8192");
+	file = memscope_kunit_open(test, r, "data", O_RDWR);
+	ubuf = memscope_kunit_user(test);
 
 	/* A write over the end is cut short at the end, not refused. */
 	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(file, ubuf, pattern, 16,
@@ -187,10 +105,10 @@ static void memscope_files_mmap_test(struct kunit *test)
 		struct file *file;
 		char free_cmd[32];
 
-		r = memscope_files_region(test, names[i], cmds[i]);
+		r = memscope_kunit_region(test, names[i], cmds[i]);
 		size = r->size;
-		file = memscope_files_open(test, r, "data", O_RDWR);
-		ubuf = memscope_files_user(test);
+		file = memscope_kunit_open(test, r, "data", O_RDWR);
+		ubuf = memscope_kunit_user(test);
 		get_random_bytes(pattern, sizeof(pattern));
 		KUNIT_ASSERT_EQ(test, memscope_files_pwrite(file, ubuf, pattern,
 							    sizeof(pattern),
@@ -232,8 +150,8 @@ static void memscope_files_mmap_slab_test(struct kunit *test)
 	struct memscope_region *r;
 	struct file *file;
 
-	r = memscope_files_region(test, "kf_map", "alloc kf_map kmalloc 4096");
-	file = memscope_files_open(test, r, "data", O_RDWR);
+	r = memscope_kunit_region(test, "kf_map", "alloc kf_map kmalloc 4096");
+	file = memscope_kunit_open(test, r, "data", O_RDWR);
 	KUNIT_EXPECT_EQ(test, kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ,
 					    MAP_SHARED, 0),
 			(unsigned long)-ENODEV);
@@ -258,8 +176,8 @@ static void memscope_files_mmap_io_test(struct kunit *test)
 
 	snprintf(cmd, sizeof(cmd), "map ew_mmap %#llx 0x1000 width=4",
 		 (u64)pci_resource_start(pdev, 0));
-	r = memscope_files_region(test, "ew_mmap", cmd);
-	file = memscope_files_open(test, r, "data", O_RDWR);
+	r = memscope_kunit_region(test, "ew_mmap", cmd);
+	file = memscope_kunit_open(test, r, "data", O_RDWR);
 
 	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
 			     MAP_SHARED, 0);
@@ -295,9 +213,9 @@ static void memscope_files_width_test(struct kunit *test)
 
 	snprintf(cmd, sizeof(cmd), "map ew_width %#llx 0x100 width=4",
 		 (u64)pci_resource_start(pdev, 0));
-	r = memscope_files_region(test, "ew_width", cmd);
-	width = memscope_files_open(test, r, "width", O_RDWR);
-	ubuf = memscope_files_user(test);
+	r = memscope_kunit_region(test, "ew_width", cmd);
+	width = memscope_kunit_open(test, r, "width", O_RDWR);
+	ubuf = memscope_kunit_user(test);
 
 	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(width, ubuf, "3\n", 2, 0),
 			-EINVAL);
@@ -306,15 +224,66 @@ static void memscope_files_width_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(r->width), 4);
 
 	/* Another open file of the region pins its width. */
-	data = memscope_files_open(test, r, "data", O_RDONLY);
+	data = memscope_kunit_open(test, r, "data", O_RDONLY);
 	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(width, ubuf, "2\n", 2, 0),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(r->width), 4);
-	kunit_release_action(test, memscope_files_fput, data);
+	memscope_kunit_close(test, data);
 
 	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(width, ubuf, "2\n", 2, 0),
 			2);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(r->width), 2);
+}
+
+static void memscope_files_release_busy(void *phys)
+{
+	release_mem_region((resource_size_t)(uintptr_t)phys, SZ_4K);
+}
+
+/*
+ * /dev/mem's rules for a range someone else requested: refused outright
+ * with CONFIG_IO_STRICT_DEVMEM, otherwise mapped read-only and marked
+ * busy, and rw only with force. Needs a device window: edu's BAR0, made
+ * busy by the test itself.
+ */
+static void memscope_files_claim_test(struct kunit *test)
+{
+	struct pci_dev *pdev = memscope_kunit_edu(test);
+	resource_size_t phys = pci_resource_start(pdev, 0);
+	struct memscope_region *r;
+	char cmd[96];
+
+	KUNIT_ASSERT_NOT_NULL(test, request_mem_region(phys, SZ_4K, "kunit"));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							memscope_files_release_busy,
+							(void *)(uintptr_t)phys), 0);
+
+	snprintf(cmd, sizeof(cmd), "map kc_ro %#llx 0x1000", (u64)phys);
+	if (IS_ENABLED(CONFIG_IO_STRICT_DEVMEM)) {
+		KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, cmd), -EBUSY);
+		KUNIT_EXPECT_NULL(test, memscope_region_find("kc_ro"));
+		return;
+	}
+	r = memscope_kunit_region(test, "kc_ro", cmd);
+	KUNIT_EXPECT_TRUE(test, r->flags & MEMSCOPE_REGION_BUSY);
+	KUNIT_EXPECT_FALSE(test, r->flags & (MEMSCOPE_REGION_RW |
+					     MEMSCOPE_REGION_FORCED));
+
+	snprintf(cmd, sizeof(cmd), "map kc_rw %#llx 0x1000 rw", (u64)phys);
+	KUNIT_EXPECT_EQ(test, memscope_kunit_run(test, cmd),
+			IS_ENABLED(CONFIG_MEMSCOPE_WRITE) ? -EBUSY : -EPERM);
+	KUNIT_EXPECT_NULL(test, memscope_region_find("kc_rw"));
+	if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		return;
+
+	snprintf(cmd, sizeof(cmd), "map kc_force %#llx 0x1000 rw force",
+		 (u64)phys);
+	r = memscope_kunit_region(test, "kc_force", cmd);
+	KUNIT_EXPECT_EQ(test, r->flags & (MEMSCOPE_REGION_RW |
+					  MEMSCOPE_REGION_BUSY |
+					  MEMSCOPE_REGION_FORCED),
+			MEMSCOPE_REGION_RW | MEMSCOPE_REGION_BUSY |
+			MEMSCOPE_REGION_FORCED);
 }
 
 static struct kunit_case memscope_files_cases[] = {
@@ -323,13 +292,12 @@ static struct kunit_case memscope_files_cases[] = {
 	KUNIT_CASE(memscope_files_mmap_slab_test),
 	KUNIT_CASE(memscope_files_mmap_io_test),
 	KUNIT_CASE(memscope_files_width_test),
+	KUNIT_CASE(memscope_files_claim_test),
 	{}
 };
 
 static struct kunit_suite memscope_files_suite = {
 	.name = "memscope_files",
-	.suite_init = memscope_files_suite_init,
-	.suite_exit = memscope_files_suite_exit,
 	.test_cases = memscope_files_cases,
 };
 

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Helpers shared by memscope's KUnit suites: run a command as `control`
- * would, and create regions that are freed when the test ends, pass or
- * fail.
+ * would, create regions that are freed when the test ends, pass or fail,
+ * and open and drive a region's files as a process would.
  */
 #include <kunit/test.h>
+#include <linux/cred.h>
+#include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mman.h>
+#include <linux/mount.h>
 #include <linux/pci.h>
 
 #include "../memscope.h"
@@ -72,18 +78,16 @@ static void memscope_kunit_edu_disable(void *pdev)
 }
 
 /**
- * memscope_kunit_edu() - QEMU's edu device, enabled for the test
+ * memscope_kunit_edu_find() - QEMU's edu device, or skip the test
  * @test: the running test
  *
- * The firmware may leave memory decoding off (qboot does); the device is
- * enabled as its driver would, and disabled again when the test ends.
- *
  * Context: Process context.
- * Return: the device. Skips the test without PCI or edu (kunit.py runs
- * with kunit/x86_64-edu.py and kunit/arm64-edu.py, and
- * scripts/run-kunit.sh checks that the edu cases ran there).
+ * Return: the device, with a reference the caller drops. Skips the test
+ * without PCI or edu (kunit.py runs with kunit/x86_64-edu.py and
+ * kunit/arm64-edu.py, and scripts/run-kunit.sh checks that the edu cases
+ * ran there).
  */
-struct pci_dev *memscope_kunit_edu(struct kunit *test)
+struct pci_dev *memscope_kunit_edu_find(struct kunit *test)
 {
 	struct pci_dev *pdev;
 
@@ -92,6 +96,23 @@ struct pci_dev *memscope_kunit_edu(struct kunit *test)
 	pdev = pci_get_device(EDU_VENDOR, EDU_DEVICE, NULL);
 	if (!pdev)
 		kunit_skip(test, "no edu device (QEMU's -device edu)");
+	return pdev;
+}
+
+/**
+ * memscope_kunit_edu() - QEMU's edu device, enabled for the test
+ * @test: the running test
+ *
+ * The firmware may leave memory decoding off (qboot does); the device is
+ * enabled as its driver would, and disabled again when the test ends.
+ *
+ * Context: Process context.
+ * Return: the device; skips the test as memscope_kunit_edu_find() does.
+ */
+struct pci_dev *memscope_kunit_edu(struct kunit *test)
+{
+	struct pci_dev *pdev = memscope_kunit_edu_find(test);
+
 	if (pci_enable_device(pdev)) {
 		pci_dev_put(pdev);
 		KUNIT_FAIL_AND_ABORT(test, "cannot enable edu");
@@ -100,4 +121,99 @@ struct pci_dev *memscope_kunit_edu(struct kunit *test)
 							memscope_kunit_edu_disable,
 							pdev), 0);
 	return pdev;
+}
+
+static void memscope_kunit_unmount(void *mnt)
+{
+	kern_unmount(mnt);
+}
+
+/*
+ * A file is closed synchronously, so that its region is no longer open
+ * when the next cleanup step frees it.
+ */
+static void memscope_kunit_fput(void *file)
+{
+	__fput_sync(file);
+}
+
+/*
+ * The test thread's mm, and with it every mapping, goes before cleanup
+ * runs; a kthread's last fput() of a mapped file is deferred to a work
+ * item, which must have run before the region is freed.
+ */
+static void memscope_kunit_flush(void *unused)
+{
+	flush_delayed_fput();
+}
+
+/**
+ * memscope_kunit_open() - open a region's file as a process would
+ * @test: the running test
+ * @r: the region
+ * @name: the file in the region's directory: "data", "width" ...
+ * @flags: open flags, O_RDONLY or O_RDWR
+ *
+ * KUnit runs before anything mounts debugfs: the file is opened on a
+ * kernel mount of it, through debugfs's own open, so the region's
+ * file_operations are what the returned file calls.
+ *
+ * Context: Process context.
+ * Return: the file, closed (and any mapping of it gone) when the test
+ * ends, before the region is freed.
+ */
+struct file *memscope_kunit_open(struct kunit *test, struct memscope_region *r,
+				 const char *name, int flags)
+{
+	struct file_system_type *type = get_fs_type("debugfs");
+	struct path path;
+	struct file *file;
+
+	KUNIT_ASSERT_NOT_NULL(test, type);
+	/* debugfs is built in: get_fs_type() took no module reference. */
+	path.mnt = kern_mount(type);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, path.mnt);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memscope_kunit_unmount,
+							path.mnt), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memscope_kunit_flush,
+							NULL), 0);
+
+	path.dentry = debugfs_lookup(name, r->dir);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, path.dentry);
+	file = dentry_open(&path, flags, current_cred());
+	dput(path.dentry);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memscope_kunit_fput,
+							file), 0);
+	return file;
+}
+
+/**
+ * memscope_kunit_close() - close a file of memscope_kunit_open() early
+ * @test: the running test
+ * @file: the file
+ *
+ * Context: Process context.
+ */
+void memscope_kunit_close(struct kunit *test, struct file *file)
+{
+	kunit_release_action(test, memscope_kunit_fput, file);
+}
+
+/**
+ * memscope_kunit_user() - a page of user memory for __user buffers
+ * @test: the running test
+ *
+ * Context: Process context; attaches an mm to the test thread.
+ * Return: the address, mapped until the test ends.
+ */
+char __user *memscope_kunit_user(struct kunit *test)
+{
+	unsigned long addr;
+
+	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, addr, 0, "no user memory for the test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	return (char __user *)addr;
 }

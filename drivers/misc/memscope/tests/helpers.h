@@ -2,6 +2,9 @@
 #ifndef _MEMSCOPE_KUNIT_HELPERS_H
 #define _MEMSCOPE_KUNIT_HELPERS_H
 
+#include <linux/compiler_types.h>
+
+struct file;
 struct kunit;
 struct memscope_region;
 
@@ -26,5 +29,19 @@ struct pci_dev;
  * the test without PCI or without edu.
  */
 struct pci_dev *memscope_kunit_edu(struct kunit *test);
+
+/* QEMU's edu device with a reference, not enabled; skips without it. */
+struct pci_dev *memscope_kunit_edu_find(struct kunit *test);
+
+/*
+ * Open file @name of region @r as a process would; it is closed, and its
+ * mappings are gone, when the test ends, before the region is freed.
+ */
+struct file *memscope_kunit_open(struct kunit *test, struct memscope_region *r,
+				 const char *name, int flags);
+void memscope_kunit_close(struct kunit *test, struct file *file);
+
+/* A page of user memory for the file operations' __user buffers. */
+char __user *memscope_kunit_user(struct kunit *test);
 
 #endif /* _MEMSCOPE_KUNIT_HELPERS_H */
