@@ -481,6 +481,7 @@ static int memscope_regions_show(struct seq_file *m, void *unused)
 
 static int memscope_layout_seq_show(struct seq_file *m, void *unused)
 {
+	memscope_layout_user_show(m);
 	/*
 	 * Held throughout, so that no region is freed, nor its memory,
 	 * while the picture walks its page frames.

@@ -53,10 +53,20 @@ static void memscope_layout_entry(struct seq_file *m, struct memscope_region *r,
 		   memscope_size_str(r->size, size, sizeof(size)));
 }
 
-static void memscope_layout_user(struct memscope_layout *l)
+/**
+ * memscope_layout_user_show() - the reader's own memscope mappings
+ * @m: the `layout` seq_file
+ *
+ * The first part of the picture, drawn before memscope_lock is taken, so
+ * that the reader's mmap lock is never taken under it. No registry lock
+ * is needed: a region stays alive while it is mapped (the mapping's file
+ * holds it).
+ *
+ * Context: Process context; takes the reader's mmap lock.
+ */
+void memscope_layout_user_show(struct seq_file *m)
 {
 	struct mm_struct *mm = current->mm;
-	struct seq_file *m = l->m;
 	struct vm_area_struct *vma;
 	struct vma_iterator vmi;
 	unsigned int shown = 0;
@@ -224,8 +234,9 @@ static void memscope_layout_phys(struct memscope_layout *l)
  * @m: seq_file to print to
  * @regions: the registry's list of live regions
  *
- * Context: Process context; memscope_lock held; takes the reader's mmap
- * lock.
+ * Everything but the reader's own mappings (memscope_layout_user_show()).
+ *
+ * Context: Process context; memscope_lock held.
  * Return: 0.
  */
 int memscope_layout_show(struct seq_file *m, struct list_head *regions)
@@ -234,7 +245,6 @@ int memscope_layout_show(struct seq_file *m, struct list_head *regions)
 	struct memscope_region *r;
 	unsigned int mappings = 0;
 
-	memscope_layout_user(&l);
 	memscope_layout_kernel(&l);
 	memscope_layout_phys(&l);
 

@@ -479,5 +479,6 @@ int memscope_data_mmap_locked(struct memscope_region *r,
 
 /* layout.c */
 int memscope_layout_show(struct seq_file *m, struct list_head *regions);
+void memscope_layout_user_show(struct seq_file *m);
 
 #endif /* _MEMSCOPE_H */
