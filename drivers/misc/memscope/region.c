@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/panic.h>
 #include <linux/seq_file.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "memscope.h"
@@ -169,6 +170,7 @@ EXPORT_SYMBOL_IF_KUNIT(memscope_device_write_check);
  */
 void memscope_device_write_taint(struct memscope_region *r)
 {
+	KUNIT_STATIC_STUB_REDIRECT(memscope_device_write_taint, r);
 	pr_warn_once("device write through region %s, tainting the kernel\n",
 		     r->name);
 	add_taint(TAINT_USER, LOCKDEP_STILL_OK);

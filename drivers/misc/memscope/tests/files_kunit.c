@@ -8,6 +8,7 @@
  * mmap bounds and sharing, the claim rules of a busy range, and the
  * refusals of width and free while a file is open.
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/fs.h>
 #include <linux/ioport.h>
@@ -286,6 +287,91 @@ static void memscope_files_claim_test(struct kunit *test)
 			MEMSCOPE_REGION_FORCED);
 }
 
+static unsigned int memscope_files_taints;
+
+static void memscope_files_count_taint(struct memscope_region *r)
+{
+	memscope_files_taints++;
+}
+
+/*
+ * data on a device window moves whole registers: an offset or a length
+ * that is not a multiple of the width is refused, and a read returns the
+ * registers themselves (edu's ID at 0). Needs edu's BAR0 under QEMU.
+ */
+static void memscope_files_data_units_test(struct kunit *test)
+{
+	struct pci_dev *pdev = memscope_kunit_edu(test);
+	struct memscope_region *r;
+	char __user *ubuf;
+	struct file *file;
+	char cmd[80];
+	u32 regs[2];
+
+	snprintf(cmd, sizeof(cmd), "map ew_units %#llx 0x100 width=4",
+		 (u64)pci_resource_start(pdev, 0));
+	r = memscope_kunit_region(test, "ew_units", cmd);
+	file = memscope_kunit_open(test, r, "data", O_RDONLY);
+	ubuf = memscope_kunit_user(test);
+
+	KUNIT_EXPECT_EQ(test, memscope_files_pread(file, ubuf, regs, 4, 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, memscope_files_pread(file, ubuf, regs, 6, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, memscope_files_pread(file, ubuf, regs, 2, 0),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, memscope_files_pread(file, ubuf, regs, 8, 0), 8);
+	KUNIT_EXPECT_EQ(test, regs[0], 0x010000ed);
+}
+
+/*
+ * A device write taints the kernel only once every check has passed: no
+ * refused write taints, and an accepted one taints before it reaches the
+ * device. The taint is counted through a stub, so the test kernel itself
+ * stays untainted. Needs edu's BAR0 under QEMU.
+ */
+static void memscope_files_taint_order_test(struct kunit *test)
+{
+	struct pci_dev *pdev = memscope_kunit_edu(test);
+	struct memscope_region *ro, *rw;
+	struct file *ro_data, *rw_data;
+	char __user *ubuf;
+	u32 val = 0x12345678;
+	char cmd[80];
+
+	if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
+		kunit_skip(test, "device writes are not built in");
+	snprintf(cmd, sizeof(cmd), "map ew_ro %#llx 0x100 width=4",
+		 (u64)pci_resource_start(pdev, 0));
+	ro = memscope_kunit_region(test, "ew_ro", cmd);
+	/* A BAR is a range the kernel describes: rw needs force. */
+	snprintf(cmd, sizeof(cmd), "map ew_rw %#llx 0x100 width=4 rw force",
+		 (u64)pci_resource_start(pdev, 0));
+	rw = memscope_kunit_region(test, "ew_rw", cmd);
+	ro_data = memscope_kunit_open(test, ro, "data", O_RDWR);
+	rw_data = memscope_kunit_open(test, rw, "data", O_RDWR);
+	ubuf = memscope_kunit_user(test);
+
+	memscope_files_taints = 0;
+	kunit_activate_static_stub(test, memscope_device_write_taint,
+				   memscope_files_count_taint);
+	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(ro_data, ubuf, &val, 4, 4),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(rw_data, ubuf, &val, 4, 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(rw_data, ubuf, &val, 4,
+						    0x100), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, memscope_files_taints, 0);
+
+	/* edu's liveness register (0x04) answers the inverse of a write. */
+	KUNIT_EXPECT_EQ(test, memscope_files_pwrite(rw_data, ubuf, &val, 4, 4),
+			4);
+	KUNIT_EXPECT_EQ(test, memscope_files_taints, 1);
+	KUNIT_EXPECT_EQ(test, memscope_files_pread(rw_data, ubuf, &val, 4, 4),
+			4);
+	KUNIT_EXPECT_EQ(test, val, ~0x12345678U);
+}
+
 static struct kunit_case memscope_files_cases[] = {
 	KUNIT_CASE(memscope_files_data_end_test),
 	KUNIT_CASE(memscope_files_mmap_test),
@@ -293,6 +379,8 @@ static struct kunit_case memscope_files_cases[] = {
 	KUNIT_CASE(memscope_files_mmap_io_test),
 	KUNIT_CASE(memscope_files_width_test),
 	KUNIT_CASE(memscope_files_claim_test),
+	KUNIT_CASE(memscope_files_data_units_test),
+	KUNIT_CASE(memscope_files_taint_order_test),
 	{}
 };
 
