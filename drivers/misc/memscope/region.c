@@ -175,6 +175,7 @@ void memscope_device_write_taint(struct memscope_region *r)
 		     r->name);
 	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
 }
+EXPORT_SYMBOL_IF_KUNIT(memscope_device_write_taint);
 
 /**
  * memscope_access_begin() - make the device ready for accesses
