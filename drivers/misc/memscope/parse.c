@@ -467,6 +467,23 @@ const char *memscope_verb_name(enum memscope_verb verb)
 	return "?";
 }
 
+/*
+ * Names ending in -bar<N> are kept for the BARs and memory resources of
+ * bound devices (<dev>-bar<N>), so that a region a user creates cannot
+ * take one first and leave the device without it.
+ */
+static bool memscope_name_is_bar(const char *name)
+{
+	const char *p = strrchr(name, '-');
+
+	if (!p || strncmp(p, "-bar", 4) || !p[4])
+		return false;
+	for (p += 4; *p; p++)
+		if (!isdigit(*p))
+			return false;
+	return true;
+}
+
 /**
  * memscope_cmd_parse() - parse one control command
  * @text: the command, NUL-terminated; blanks, tabs and newlines separate
@@ -487,6 +504,7 @@ int memscope_cmd_parse(const char *text, struct memscope_cmd *cmd,
 	char *cur = buf, *tok;
 	unsigned int i;
 	size_t len;
+	int ret;
 
 	memset(cmd, 0, sizeof(*cmd));
 	len = strnlen(text, sizeof(buf));
@@ -514,7 +532,14 @@ int memscope_cmd_parse(const char *text, struct memscope_cmd *cmd,
 	for (i = 0; i < ARRAY_SIZE(memscope_verbs); i++) {
 		if (!strcmp(t.tok[0], memscope_verbs[i].verb)) {
 			cmd->verb = memscope_verbs[i].id;
-			return memscope_verbs[i].parse(&t, cmd, why, why_len);
+			ret = memscope_verbs[i].parse(&t, cmd, why, why_len);
+			if (!ret && cmd->verb != MEMSCOPE_CMD_FREE &&
+			    cmd->verb != MEMSCOPE_CMD_SYNC &&
+			    memscope_name_is_bar(cmd->name))
+				return memscope_why(why, why_len, -EINVAL,
+						    "name '%s' is kept for a device's BAR (<dev>-bar<N>)",
+						    cmd->name);
+			return ret;
 		}
 	}
 	return memscope_why(why, why_len, -EINVAL, "unknown command '%.32s'",

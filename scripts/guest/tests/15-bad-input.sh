@@ -200,6 +200,7 @@ control    | w        | map regions 0xfed00000 0x400                | EINVAL | r
 control    | w        | map layout 0xfed00000 0x400                 | EINVAL | reserved name
 control    | w        | map last_error 0xfed00000 0x400             | EINVAL | reserved name
 control    | w        | map devices 0xfed00000 0x400                | EINVAL | reserved name
+control    | w        | alloc x-bar0 kmalloc 64                     | EINVAL | kept for a device's BAR
 control    | w        | map abcdefghijklmnopqrstuvwxyz012345 0xfed00000 0x400 | EINVAL | 32-byte name (max 31) | bad region name
 # --- control: numbers
 control    | w        | map x 0x10000000000000000 0x400             | ERANGE | 2^64 overflows

@@ -90,6 +90,11 @@ static const struct memscope_parse_case memscope_parse_cases[] = {
 	{ .text = "sync s device", .verb = MEMSCOPE_CMD_SYNC, .name = "s",
 	  .to_device = true },
 	{ .text = "free edu", .verb = MEMSCOPE_CMD_FREE, .name = "edu" },
+	/* a device's BAR can be freed, not created */
+	{ .text = "free 00-03-0-bar0", .verb = MEMSCOPE_CMD_FREE,
+	  .name = "00-03-0-bar0" },
+	OK_ALLOC("alloc x-barn kmalloc 64", "x-barn", MEMSCOPE_KIND_KMALLOC, 64,
+		 0),
 	{ .text = "free abcdefghijklmnopqrstuvwxyz01234",
 	  .verb = MEMSCOPE_CMD_FREE, .name = "abcdefghijklmnopqrstuvwxyz01234" },
 	{ .text = "free 0", .verb = MEMSCOPE_CMD_FREE, .name = "0" },
@@ -110,6 +115,9 @@ static const struct memscope_parse_case memscope_parse_cases[] = {
 	BAD("alloc layout kmalloc 4", -EINVAL),
 	BAD("free last_error", -EINVAL),
 	BAD("free devices", -EINVAL),
+	BAD("map x-bar0 0x1000 4", -EINVAL),
+	BAD("alloc 00-03-0-bar12 kmalloc 64", -EINVAL),
+	BAD("dma 00-03-0-bar1 d coherent 4K", -EINVAL),
 	BAD("free abcdefghijklmnopqrstuvwxyz012345", -EINVAL),
 	BAD("free", -EINVAL),
 	/* numbers: malformed, leading zero, overflow alone and by suffix */
