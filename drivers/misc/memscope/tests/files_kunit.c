@@ -40,6 +40,19 @@ static ssize_t memscope_files_pread(struct file *file, char __user *ubuf,
 	return ret;
 }
 
+/* A window called @name over edu's BAR0: "map NAME BAR0 @rest". */
+static struct memscope_region *memscope_files_edu_map(struct kunit *test,
+						      struct pci_dev *pdev,
+						      const char *name,
+						      const char *rest)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "map %s %#llx %s", name,
+		 (u64)pci_resource_start(pdev, 0), rest);
+	return memscope_kunit_region(test, name, cmd);
+}
+
 /* data: the end of a region is EOF for reads and ENOSPC for writes. */
 static void memscope_files_data_end_test(struct kunit *test)
 {
@@ -173,11 +186,8 @@ static void memscope_files_mmap_io_test(struct kunit *test)
 	struct memscope_region *r;
 	struct file *file;
 	unsigned long addr;
-	char cmd[80];
 
-	snprintf(cmd, sizeof(cmd), "map ew_mmap %#llx 0x1000 width=4",
-		 (u64)pci_resource_start(pdev, 0));
-	r = memscope_kunit_region(test, "ew_mmap", cmd);
+	r = memscope_files_edu_map(test, pdev, "ew_mmap", "0x1000 width=4");
 	file = memscope_kunit_open(test, r, "data", O_RDWR);
 
 	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -210,11 +220,8 @@ static void memscope_files_width_test(struct kunit *test)
 	struct file *width, *data;
 	struct memscope_region *r;
 	char __user *ubuf;
-	char cmd[80];
 
-	snprintf(cmd, sizeof(cmd), "map ew_width %#llx 0x100 width=4",
-		 (u64)pci_resource_start(pdev, 0));
-	r = memscope_kunit_region(test, "ew_width", cmd);
+	r = memscope_files_edu_map(test, pdev, "ew_width", "0x100 width=4");
 	width = memscope_kunit_open(test, r, "width", O_RDWR);
 	ubuf = memscope_kunit_user(test);
 
@@ -305,12 +312,9 @@ static void memscope_files_data_units_test(struct kunit *test)
 	struct memscope_region *r;
 	char __user *ubuf;
 	struct file *file;
-	char cmd[80];
 	u32 regs[2];
 
-	snprintf(cmd, sizeof(cmd), "map ew_units %#llx 0x100 width=4",
-		 (u64)pci_resource_start(pdev, 0));
-	r = memscope_kunit_region(test, "ew_units", cmd);
+	r = memscope_files_edu_map(test, pdev, "ew_units", "0x100 width=4");
 	file = memscope_kunit_open(test, r, "data", O_RDONLY);
 	ubuf = memscope_kunit_user(test);
 
@@ -337,17 +341,13 @@ static void memscope_files_taint_order_test(struct kunit *test)
 	struct file *ro_data, *rw_data;
 	char __user *ubuf;
 	u32 val = 0x12345678;
-	char cmd[80];
 
 	if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
 		kunit_skip(test, "device writes are not built in");
-	snprintf(cmd, sizeof(cmd), "map ew_ro %#llx 0x100 width=4",
-		 (u64)pci_resource_start(pdev, 0));
-	ro = memscope_kunit_region(test, "ew_ro", cmd);
+	ro = memscope_files_edu_map(test, pdev, "ew_ro", "0x100 width=4");
 	/* A BAR is a range the kernel describes: rw needs force. */
-	snprintf(cmd, sizeof(cmd), "map ew_rw %#llx 0x100 width=4 rw force",
-		 (u64)pci_resource_start(pdev, 0));
-	rw = memscope_kunit_region(test, "ew_rw", cmd);
+	rw = memscope_files_edu_map(test, pdev, "ew_rw",
+				    "0x100 width=4 rw force");
 	ro_data = memscope_kunit_open(test, ro, "data", O_RDWR);
 	rw_data = memscope_kunit_open(test, rw, "data", O_RDWR);
 	ubuf = memscope_kunit_user(test);
