@@ -217,7 +217,6 @@ int memscope_text_copy(const char *what, char *text, size_t size,
 		*unterminated = true;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(memscope_text_copy);
 
 static ssize_t memscope_control_write_iter(struct kiocb *iocb,
 					   struct iov_iter *from)

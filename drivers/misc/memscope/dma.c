@@ -17,7 +17,6 @@
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/string_choices.h>
-#include <kunit/visibility.h>
 
 #include "memscope.h"
 #include "memscope_trace.h"
@@ -215,7 +214,6 @@ const struct memscope_backend memscope_coherent_backend = {
 	.publish = memscope_dma_publish,
 	.show_info = memscope_coherent_show_info,
 };
-EXPORT_SYMBOL_IF_KUNIT(memscope_coherent_backend);
 
 /*
  * Ordinary memory, as a driver's own buffers are, mapped with
@@ -384,7 +382,6 @@ const struct memscope_backend memscope_stream_backend = {
 	.mmap_refusal = "a streaming mapping is owned by the DMA API; use a coherent buffer",
 	.show_info = memscope_stream_show_info,
 };
-EXPORT_SYMBOL_IF_KUNIT(memscope_stream_backend);
 
 /**
  * memscope_dma_sync() - hand a streaming buffer to the CPU or the device

@@ -117,7 +117,6 @@ bool memscope_locked_down_kcore(void)
 	KUNIT_STATIC_STUB_REDIRECT(memscope_locked_down_kcore);
 	return security_locked_down(LOCKDOWN_KCORE) != 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(memscope_locked_down_kcore);
 
 /**
  * memscope_may_see_phys() - may this reader see physical addresses?

@@ -48,7 +48,6 @@ bool memscope_pfn_run_add(struct memscope_pfn_run *cur, unsigned long pfn,
 	cur->count = 1;
 	return done->count != 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(memscope_pfn_run_add);
 
 /**
  * memscope_pfn_runs() - fold page frame numbers into runs of consecutive ones
@@ -256,7 +255,6 @@ const struct memscope_backend memscope_kmalloc_backend = {
 	.mmap_refusal = "slab memory cannot be mapped to user space",
 	.show_info = memscope_kmalloc_show_info,
 };
-EXPORT_SYMBOL_IF_KUNIT(memscope_kmalloc_backend);
 
 /*
  * vmalloc / vzalloc: both through vmalloc_user(), which zeroes the area
@@ -314,7 +312,6 @@ const struct memscope_backend memscope_vmalloc_backend = {
 	.mmap = memscope_vmalloc_mmap,
 	.show_info = memscope_vmalloc_show_info,
 };
-EXPORT_SYMBOL_IF_KUNIT(memscope_vmalloc_backend);
 
 /*
  * pages: alloc_pages() of the order the size needs. The bytes are reached
@@ -415,7 +412,6 @@ const struct memscope_backend memscope_pages_backend = {
 	.pfn = memscope_pages_pfn,
 	.show_info = memscope_pages_show_info,
 };
-EXPORT_SYMBOL_IF_KUNIT(memscope_pages_backend);
 
 /*
  * slab: one kmem_cache per object size, created with SLAB_NO_MERGE on
@@ -533,4 +529,3 @@ const struct memscope_backend memscope_slab_backend = {
 	.mmap_refusal = "slab memory cannot be mapped to user space",
 	.show_info = memscope_slab_show_info,
 };
-EXPORT_SYMBOL_IF_KUNIT(memscope_slab_backend);
