@@ -9,7 +9,6 @@
 #include <linux/mod_devicetable.h>
 #include <linux/platform_device.h>
 #include <linux/pm_runtime.h>
-#include <kunit/visibility.h>
 
 #include "memscope.h"
 
