@@ -393,11 +393,35 @@ static void __iomem *memscope_mmio_map(const struct memscope_cmd *cmd)
 	return ioremap(cmd->addr, cmd->size);
 }
 
+/**
+ * memscope_phys_refusal() - why a physical range may not be mapped at all
+ * @start: first address of the range
+ * @size: its size in bytes
+ *
+ * What every window is checked against before anything is mapped, a
+ * `map` command's or a bound platform device's resource: ioremap() of
+ * System RAM WARNs on x86, and an exclusive range is the kernel's alone.
+ *
+ * Context: Process context.
+ * Return: NULL if the range may be mapped, or the reason it may not.
+ */
+const char *memscope_phys_refusal(resource_size_t start, size_t size)
+{
+	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return "overlaps System RAM";
+	if (region_intersects(start, size, IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return "overlaps an exclusive range";
+	return NULL;
+}
+
 static int memscope_mmio_create(struct memscope_region *r,
 				const struct memscope_cmd *cmd)
 {
 	u64 end = memscope_phys_end();
 	phys_addr_t phys = cmd->addr;
+	const char *why;
 	int ret;
 
 	ret = memscope_check_lockdown("map");
@@ -418,20 +442,10 @@ static int memscope_mmio_create(struct memscope_region *r,
 		return memscope_fail(-EINVAL,
 				     "map %s: width 8 needs a 64-bit kernel",
 				     cmd->name);
-	/* x86 ioremap of RAM warns: refuse before any mapping is tried. */
-	if (region_intersects(phys, cmd->size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT)
-		return memscope_fail(-EPERM,
-				     "map %s: %#llx-%#llx overlaps System RAM",
-				     cmd->name, cmd->addr,
-				     cmd->addr + cmd->size - 1);
-	if (region_intersects(phys, cmd->size,
-			      IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
-			      IORES_DESC_NONE) != REGION_DISJOINT)
-		return memscope_fail(-EPERM,
-				     "map %s: %#llx-%#llx overlaps an exclusive range",
-				     cmd->name, cmd->addr,
-				     cmd->addr + cmd->size - 1);
+	why = memscope_phys_refusal(phys, cmd->size);
+	if (why)
+		return memscope_fail(-EPERM, "map %s: %#llx-%#llx %s", cmd->name,
+				     cmd->addr, cmd->addr + cmd->size - 1, why);
 
 	if (cmd->opts & MEMSCOPE_OPT_WC)
 		r->flags |= MEMSCOPE_REGION_WC;

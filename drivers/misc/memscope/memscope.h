@@ -359,6 +359,7 @@ struct dentry *memscope_debugfs_root(void);
 
 /* io.c */
 extern const struct memscope_backend memscope_mmio_backend;
+const char *memscope_phys_refusal(resource_size_t start, size_t size);
 int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val);
 int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val);
 int memscope_io_read(struct memscope_region *r, u64 off, void *buf,

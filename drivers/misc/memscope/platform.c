@@ -17,22 +17,15 @@ static void memscope_platform_resource_add(struct memscope_device *md,
 					   struct platform_device *pdev,
 					   unsigned int n, struct resource *res)
 {
-	const char *why = NULL;
+	const char *why;
 	void __iomem *iomem;
 	int err = -EPERM;
 
-	if (region_intersects(res->start, resource_size(res),
-			      IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		why = "overlaps System RAM";
-	} else if (region_intersects(res->start, resource_size(res),
-				     IORESOURCE_MEM | IORESOURCE_EXCLUSIVE,
-				     IORES_DESC_NONE) != REGION_DISJOINT) {
-		why = "overlaps an exclusive range";
-	} else if (resource_size(res) > memscope_max_window()) {
+	why = memscope_phys_refusal(res->start, resource_size(res));
+	if (!why && resource_size(res) > memscope_max_window()) {
 		why = "larger than max_window; map the part you need";
 		err = -E2BIG;
-	} else {
+	} else if (!why) {
 		iomem = devm_platform_get_and_ioremap_resource(pdev, n, NULL);
 		if (!IS_ERR(iomem)) {
 			memscope_bar_add(md, n, iomem, res);
