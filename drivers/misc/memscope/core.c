@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
@@ -53,9 +54,31 @@ static DEFINE_MUTEX(memscope_lock);
 static struct kmem_cache *memscope_region_cache;
 static struct dentry *memscope_root;
 
-/* What memscope holds, because kmemleak cannot see pages or DMA buffers. */
-static atomic_long_t memscope_bytes[MEMSCOPE_NR_KINDS];
-static atomic_t memscope_objects[MEMSCOPE_NR_KINDS];
+/*
+ * What memscope holds, because kmemleak cannot see pages or DMA buffers.
+ * A kind's bytes and objects change together under one seqlock, so that
+ * `layout` never shows the bytes of one region beside a count of none.
+ */
+struct memscope_stats {
+	long bytes;
+	int objects;
+};
+
+static struct memscope_stats memscope_stats[MEMSCOPE_NR_KINDS];
+static DEFINE_SEQLOCK(memscope_stats_lock);
+
+/* What regions of one kind hold now. */
+static long memscope_stats_bytes(enum memscope_kind kind)
+{
+	unsigned int seq;
+	long bytes;
+
+	do {
+		seq = read_seqbegin(&memscope_stats_lock);
+		bytes = memscope_stats[kind].bytes;
+	} while (read_seqretry(&memscope_stats_lock, seq));
+	return bytes;
+}
 
 /*
  * What one user may make memscope hold. Every request is checked against
@@ -139,7 +162,7 @@ int memscope_limits_check(const struct memscope_cmd *cmd)
 		return 0;
 	}
 
-	held = atomic_long_read(&memscope_bytes[cmd->kind]);
+	held = memscope_stats_bytes(cmd->kind);
 	if (cmd->size > budget || held > budget - cmd->size)
 		return memscope_fail(-ENOSPC,
 				     "%s: %s regions hold %ld bytes; %#llx more is over max_kind_bytes (%lu)",
@@ -185,8 +208,23 @@ EXPORT_SYMBOL_IF_KUNIT(memscope_backend_get);
  */
 void memscope_stats_add(enum memscope_kind kind, long bytes, int objects)
 {
-	atomic_long_add(bytes, &memscope_bytes[kind]);
-	atomic_add(objects, &memscope_objects[kind]);
+	unsigned long flags;
+
+	write_seqlock_irqsave(&memscope_stats_lock, flags);
+	memscope_stats[kind].bytes += bytes;
+	memscope_stats[kind].objects += objects;
+	write_sequnlock_irqrestore(&memscope_stats_lock, flags);
+}
+
+/* One consistent picture of every kind at once. */
+static void memscope_stats_snapshot(struct memscope_stats *snap)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&memscope_stats_lock);
+		memcpy(snap, memscope_stats, sizeof(memscope_stats));
+	} while (read_seqretry(&memscope_stats_lock, seq));
 }
 
 /**
@@ -197,13 +235,14 @@ void memscope_stats_add(enum memscope_kind kind, long bytes, int objects)
  */
 void memscope_stats_show(struct seq_file *m)
 {
+	struct memscope_stats snap[MEMSCOPE_NR_KINDS];
 	int kind;
 
+	memscope_stats_snapshot(snap);
 	for (kind = 0; kind < MEMSCOPE_NR_KINDS; kind++)
 		seq_printf(m, "|  %-8s objects %d bytes %ld\n",
-			   memscope_kind_names[kind],
-			   atomic_read(&memscope_objects[kind]),
-			   atomic_long_read(&memscope_bytes[kind]));
+			   memscope_kind_names[kind], snap[kind].objects,
+			   snap[kind].bytes);
 }
 
 /**
@@ -214,10 +253,12 @@ void memscope_stats_show(struct seq_file *m)
  */
 int memscope_stats_total(void)
 {
+	struct memscope_stats snap[MEMSCOPE_NR_KINDS];
 	int kind, total = 0;
 
+	memscope_stats_snapshot(snap);
 	for (kind = 0; kind < MEMSCOPE_NR_KINDS; kind++)
-		total += atomic_read(&memscope_objects[kind]);
+		total += snap[kind].objects;
 	return total;
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_stats_total);
