@@ -23,7 +23,7 @@ static int memscope_cmd_create(const struct memscope_cmd *cmd)
 	int ret;
 
 	if (!ops)
-		return memscope_fail(-EOPNOTSUPP,
+		return memscope_deny(-EOPNOTSUPP,
 				     "%s: %s regions are not supported by this kernel",
 				     memscope_verb_name(cmd->verb),
 				     memscope_kind_names[cmd->kind]);
@@ -32,7 +32,7 @@ static int memscope_cmd_create(const struct memscope_cmd *cmd)
 	r = memscope_region_find(cmd->name);
 	if (r) {
 		memscope_region_put(r);
-		return memscope_fail(-EEXIST, "region '%s' already exists",
+		return memscope_deny(-EEXIST, "region '%s' already exists",
 				     cmd->name);
 	}
 	ret = memscope_limits_check(cmd);
@@ -94,7 +94,7 @@ int memscope_cmd_run(const struct memscope_cmd *cmd)
 
 	if (cmd->verb >= ARRAY_SIZE(memscope_cmd_handlers) ||
 	    !memscope_cmd_handlers[cmd->verb])
-		return memscope_fail(-EOPNOTSUPP,
+		return memscope_deny(-EOPNOTSUPP,
 				     "%s: not supported by this kernel",
 				     memscope_verb_name(cmd->verb));
 	/*
@@ -195,22 +195,22 @@ int memscope_text_copy(const char *what, char *text, size_t size,
 	char *nl;
 
 	if (*unterminated)
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: this write continues one without a newline; one %s per write(2)",
 				     what, lines ? "program" : "command");
 	if (!count || count >= size)
-		return memscope_fail(-EINVAL, "%s: a %s is 1 to %zu bytes",
+		return memscope_deny(-EINVAL, "%s: a %s is 1 to %zu bytes",
 				     what, lines ? "program" : "command",
 				     size - 1);
 	if (!copy_from_iter_full(text, count, from))
 		return -EFAULT;
 	text[count] = '\0';
 	if (memchr(text, '\0', count))
-		return memscope_fail(-EINVAL, "%s: text contains a NUL byte",
+		return memscope_deny(-EINVAL, "%s: text contains a NUL byte",
 				     what);
 	nl = strchr(text, '\n');
 	if (!lines && nl && nl != text + count - 1)
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: more than one line; one command per write(2)",
 				     what);
 	if (text[count - 1] != '\n')
@@ -235,7 +235,7 @@ static ssize_t memscope_control_write_iter(struct kiocb *iocb,
 
 	ret = memscope_cmd_parse(text, &cmd, why, sizeof(why));
 	if (ret)
-		return memscope_fail(ret, "%s", why);
+		return memscope_deny(ret, "%s", why);
 	ret = memscope_cmd_run(&cmd);
 	return ret ? ret : count;
 }

@@ -138,21 +138,21 @@ int memscope_limits_check(const struct memscope_cmd *cmd)
 
 	scoped_guard(mutex, &memscope_lock)
 		if (memscope_nr_regions >= READ_ONCE(max_regions))
-			return memscope_fail(-ENOSPC,
+			return memscope_deny(-ENOSPC,
 					     "%s: %u regions exist (max_regions)",
 					     cmd->name, memscope_nr_regions);
 
 	if (cmd->kind == MEMSCOPE_KIND_MMIO || cmd->kind == MEMSCOPE_KIND_PIO) {
 		if (cmd->size > READ_ONCE(max_window) &&
 		    !(cmd->opts & MEMSCOPE_OPT_FORCE))
-			return memscope_fail(-E2BIG,
+			return memscope_deny(-E2BIG,
 					     "%s: a %#llx-byte window is over max_window (%#llx); add force",
 					     cmd->name, cmd->size, memscope_max_window());
 		/* Not even with force: ioremap() cannot fail gently. */
 		avail = si_mem_available() * PAGE_SIZE;
 		if (cmd->kind == MEMSCOPE_KIND_MMIO &&
 		    memscope_window_cost(cmd->size) > avail / 4)
-			return memscope_fail(-ENOMEM,
+			return memscope_deny(-ENOMEM,
 					     "%s: mapping %#llx bytes takes %llu KiB of page tables%s; %lu KiB of memory is available",
 					     cmd->name, cmd->size,
 					     memscope_window_cost(cmd->size) / SZ_1K,
@@ -164,7 +164,7 @@ int memscope_limits_check(const struct memscope_cmd *cmd)
 
 	held = memscope_stats_bytes(cmd->kind);
 	if (cmd->size > budget || held > budget - cmd->size)
-		return memscope_fail(-ENOSPC,
+		return memscope_deny(-ENOSPC,
 				     "%s: %s regions hold %ld bytes; %#llx more is over max_kind_bytes (%lu)",
 				     cmd->name, kind, held, cmd->size, budget);
 	return 0;
@@ -353,16 +353,16 @@ int memscope_region_register(struct memscope_region *r)
 
 	guard(mutex)(&memscope_lock);
 	if (memscope_region_lookup(r->name))
-		return memscope_fail(-EEXIST, "region '%s' already exists",
+		return memscope_deny(-EEXIST, "region '%s' already exists",
 				     r->name);
 	/* BARs come with a device and are bounded by it. */
 	if (r->kind != MEMSCOPE_KIND_BAR &&
 	    memscope_nr_regions >= READ_ONCE(max_regions))
-		return memscope_fail(-ENOSPC, "%s: %u regions exist (max_regions)",
+		return memscope_deny(-ENOSPC, "%s: %u regions exist (max_regions)",
 				     r->name, memscope_nr_regions);
 	ret = memscope_region_files_create(r);
 	if (ret)
-		return memscope_fail(ret, "%s: cannot create debugfs files",
+		return memscope_deny(ret, "%s: cannot create debugfs files",
 				     r->name);
 	list_add_tail(&r->node, &memscope_regions);
 	if (r->kind != MEMSCOPE_KIND_BAR)
@@ -408,12 +408,12 @@ int memscope_region_free(const char *name)
 	scoped_guard(mutex, &memscope_lock) {
 		r = memscope_region_lookup(name);
 		if (!r)
-			return memscope_fail(-ENOENT, "free: no region '%s'",
+			return memscope_deny(-ENOENT, "free: no region '%s'",
 					     name);
 		guard(mutex)(&r->lock);
 		mapped = atomic_read(&r->mappings);
 		if (r->users || mapped)
-			return memscope_fail(-EBUSY,
+			return memscope_deny(-EBUSY,
 					     "free: '%s' is open (%d) or mapped (%d)",
 					     name, r->users, mapped);
 		if (r->ops->free_check) {

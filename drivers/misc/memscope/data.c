@@ -39,9 +39,10 @@ static int memscope_data_check(struct memscope_region *r, loff_t pos,
 	unsigned int width = READ_ONCE(r->width);
 
 	if (pos < 0)
-		return memscope_fail(-EINVAL, "%s: negative offset", r->name);
-	if (r->ops->io && (!IS_ALIGNED(pos, width) || !IS_ALIGNED(len, width)))
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL, "%s: negative offset", r->name);
+	if (r->ops->device_regs &&
+	    (!IS_ALIGNED(pos, width) || !IS_ALIGNED(len, width)))
+		return memscope_deny(-EINVAL,
 				     "%s: data offset and length must be multiples of width %u",
 				     r->name, width);
 	return 0;
@@ -67,15 +68,15 @@ static int memscope_data_chunk(struct file *file, u64 off, void *buf,
 
 	/* A removed file: the region was freed with its device. */
 	if (debugfs_file_get(dentry))
-		return memscope_fail(-ENODEV, "%s: the region is gone",
+		return memscope_deny(-ENODEV, "%s: the region is gone",
 				     r->name);
-	if (!write && !r->ops->io && memscope_locked_down_kcore())
-		ret = memscope_fail(-EPERM,
+	if (!write && !r->ops->device_regs && memscope_locked_down_kcore())
+		ret = memscope_deny(-EPERM,
 				    "%s: kernel memory is unreadable under confidentiality lockdown",
 				    r->name);
 	else if (!write)
 		ret = 0;
-	else if (r->ops->io)
+	else if (r->ops->device_regs)
 		ret = memscope_device_write_check(r);
 	else
 		ret = memscope_check_lockdown(r->name);
@@ -83,7 +84,7 @@ static int memscope_data_chunk(struct file *file, u64 off, void *buf,
 		ret = memscope_access_begin(r);
 	if (ret)
 		goto put;
-	if (write && r->ops->io)
+	if (write && r->ops->device_regs)
 		memscope_device_write_taint(r);
 	if (ubuf)
 		ret = copy_to_user_nofault(ubuf, r->vaddr + off, n) ? 1 : 0;
@@ -163,7 +164,7 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 	if (ret || !count)
 		return ret;
 	if (*ppos >= r->size)
-		return memscope_fail(-ENOSPC, "%s: write at %#llx is past the end",
+		return memscope_deny(-ENOSPC, "%s: write at %#llx is past the end",
 				     r->name, (u64)*ppos);
 	count = min_t(u64, count, r->size - *ppos);
 
@@ -229,11 +230,11 @@ static vm_fault_t memscope_vm_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct memscope_region *r = vma->vm_private_data;
 
+	unsigned long pfn;
+
 	/* Lockdown raised after mmap() reaches pages not yet touched. */
 	if (!r->ops->pfn || memscope_locked_down())
 		return VM_FAULT_SIGBUS;
-	unsigned long pfn;
-
 	guard(mutex)(&r->lock);
 	if (r->dead || vmf->pgoff >= DIV_ROUND_UP(r->size, PAGE_SIZE))
 		return VM_FAULT_SIGBUS;
@@ -271,14 +272,14 @@ VISIBLE_IF_KUNIT int memscope_data_mmap_locked(struct memscope_region *r,
 	if (r->dead)
 		return -ENODEV;
 	if (!r->ops->mmap && !r->ops->pfn)
-		return memscope_fail(-ENODEV, "%s: mmap: %s", r->name,
+		return memscope_deny(-ENODEV, "%s: mmap: %s", r->name,
 				     r->ops->mmap_refusal ?: "not mappable");
 	ret = memscope_check_lockdown(r->name);
 	if (ret)
 		return ret;
 	if (check_shl_overflow((u64)vma->vm_pgoff, PAGE_SHIFT, &off) ||
 	    off >= r->size || len > PAGE_ALIGN(r->size) - off)
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: mmap of %#lx bytes at %#llx is past the end",
 				     r->name, len, (u64)vma->vm_pgoff << PAGE_SHIFT);
 
@@ -289,9 +290,9 @@ VISIBLE_IF_KUNIT int memscope_data_mmap_locked(struct memscope_region *r,
 	 * VM_MAYSHARE.)
 	 */
 	if (r->ops->pfn && !(vma->vm_flags & VM_MAYSHARE))
-		return memscope_fail(-EINVAL, "%s: mmap: MAP_SHARED only",
+		return memscope_deny(-EINVAL, "%s: mmap: MAP_SHARED only",
 				     r->name);
-	if (r->ops->io && (vma->vm_flags & VM_WRITE)) {
+	if (r->ops->device_regs && (vma->vm_flags & VM_WRITE)) {
 		ret = memscope_device_write_check(r);
 		if (ret)
 			return ret;
@@ -303,7 +304,7 @@ VISIBLE_IF_KUNIT int memscope_data_mmap_locked(struct memscope_region *r,
 	}
 
 	/* Every check has passed: from here on the mmap cannot fail. */
-	if (r->ops->io) {
+	if (r->ops->device_regs) {
 		/* A read-only mapping stays read-only: no mprotect() later. */
 		if (vma->vm_flags & VM_WRITE)
 			memscope_device_write_taint(r);
@@ -312,7 +313,7 @@ VISIBLE_IF_KUNIT int memscope_data_mmap_locked(struct memscope_region *r,
 	}
 	if (r->ops->pfn)
 		vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
-			     (r->ops->io ? VM_IO : 0));
+			     (r->ops->device_regs ? VM_IO : 0));
 	/* A child must not inherit entries a teardown cannot see coming. */
 	vm_flags_set(vma, VM_DONTCOPY);
 	vma->vm_ops = &memscope_vm_ops;
@@ -329,7 +330,7 @@ static int memscope_data_mmap(struct file *file, struct vm_area_struct *vma)
 	int ret;
 
 	if (debugfs_file_get(dentry))
-		return memscope_fail(-ENODEV, "%s: the region is gone",
+		return memscope_deny(-ENODEV, "%s: the region is gone",
 				     r->name);
 	scoped_guard(mutex, &r->lock)
 		ret = memscope_data_mmap_locked(r, vma);

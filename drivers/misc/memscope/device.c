@@ -41,7 +41,7 @@ struct memscope_device *memscope_device_find(const char *name)
 	list_for_each_entry(md, &memscope_devices, node)
 		if (!strcmp(dev_name(md->dev), name))
 			return md;
-	memscope_fail(-ENODEV, "%s: no such device bound to memscope", name);
+	memscope_deny(-ENODEV, "%s: no such device bound to memscope", name);
 	return NULL;
 }
 
@@ -66,14 +66,14 @@ static int memscope_bar_begin(struct memscope_region *r)
 	want = r->flags & MEMSCOPE_REGION_PORT ? PCI_COMMAND_IO :
 						 PCI_COMMAND_MEMORY;
 	if (pdev->current_state != PCI_D0)
-		return memscope_fail(-EIO, "%s: %s is in D%d, not D0", r->name,
+		return memscope_deny(-EIO, "%s: %s is in D%d, not D0", r->name,
 				     pci_name(pdev), pdev->current_state);
 	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
 	    PCI_POSSIBLE_ERROR(cmd))
-		return memscope_fail(-EIO, "%s: %s does not answer config reads",
+		return memscope_deny(-EIO, "%s: %s does not answer config reads",
 				     r->name, pci_name(pdev));
 	if (!(cmd & want))
-		return memscope_fail(-EIO, "%s: %s decoding is off in the command register",
+		return memscope_deny(-EIO, "%s: %s decoding is off in the command register",
 				     r->name, want == PCI_COMMAND_IO ? "I/O" : "memory");
 	return 0;
 }
@@ -112,7 +112,7 @@ static unsigned long memscope_bar_pfn(struct memscope_region *r,
 
 static const struct memscope_backend memscope_bar_backend = {
 	.name = "bar",
-	.io = true,
+	.device_regs = true,
 	.widths = BIT(1) | BIT(2) | BIT(4) |
 		  (IS_ENABLED(CONFIG_64BIT) ? BIT(8) : 0),
 	.destroy = memscope_bar_destroy,
@@ -129,7 +129,7 @@ static const struct memscope_backend memscope_bar_backend = {
 /* An I/O BAR: port space, so no 64-bit access and no mmap. */
 static const struct memscope_backend memscope_bar_io_backend = {
 	.name = "bar",
-	.io = true,
+	.device_regs = true,
 	.widths = BIT(1) | BIT(2) | BIT(4),
 	.destroy = memscope_bar_destroy,
 	.read = memscope_io_read,

@@ -52,7 +52,7 @@ static struct memscope_dma *memscope_dma_new(const struct memscope_cmd *cmd)
 	struct memscope_dma *d;
 
 	if (cmd->size > MEMSCOPE_DMA_MAX)
-		return ERR_PTR(memscope_fail(-ERANGE,
+		return ERR_PTR(memscope_deny(-ERANGE,
 					     "dma %s: a DMA buffer is at most %lu bytes",
 					     cmd->name, MEMSCOPE_DMA_MAX));
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
@@ -79,7 +79,7 @@ static int memscope_coherent_create(struct memscope_region *r,
 	r->vaddr = dma_alloc_coherent(d->md->dev, cmd->size, &d->handle,
 				      GFP_KERNEL | __GFP_NOWARN);
 	if (!r->vaddr) {
-		ret = memscope_fail(-ENOMEM,
+		ret = memscope_deny(-ENOMEM,
 				    "dma %s: dma_alloc_coherent(%llu) failed for %s",
 				    cmd->name, cmd->size, cmd->dev);
 		goto free_dma;
@@ -138,11 +138,11 @@ static int memscope_coherent_mmap(struct memscope_region *r,
 	struct memscope_dma *d = r->priv;
 
 	if (!d->sgt.orig_nents)
-		return memscope_fail(-ENODEV,
+		return memscope_deny(-ENODEV,
 				     "%s: mmap: the DMA API cannot name the buffer's pages",
 				     r->name);
 	if (cc_platform_has(CC_ATTR_MEM_ENCRYPT))
-		return memscope_fail(-ENODEV,
+		return memscope_deny(-ENODEV,
 				     "%s: mmap: with memory encryption the buffer's protection is the DMA API's to choose",
 				     r->name);
 	if (!dev_is_dma_coherent(d->md->dev))
@@ -234,7 +234,7 @@ static int memscope_stream_get_pages(struct memscope_region *r,
 		d->pages = dma_alloc_pages(dev, cmd->size, &d->handle, d->dir,
 					   GFP_KERNEL | __GFP_NOWARN);
 		if (!d->pages)
-			return memscope_fail(-ENOMEM,
+			return memscope_deny(-ENOMEM,
 					     "dma %s: dma_alloc_pages(%llu) failed for %s",
 					     cmd->name, cmd->size, cmd->dev);
 		r->vaddr = page_address(d->pages);
@@ -246,13 +246,13 @@ static int memscope_stream_get_pages(struct memscope_region *r,
 	r->vaddr = (void *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
 					    __GFP_NOWARN, d->order);
 	if (!r->vaddr)
-		return memscope_fail(-ENOMEM,
+		return memscope_deny(-ENOMEM,
 				     "dma %s: __get_free_pages(order %u) failed",
 				     cmd->name, d->order);
 	d->handle = dma_map_single(dev, r->vaddr, cmd->size, d->dir);
 	if (dma_mapping_error(dev, d->handle)) {
 		free_pages((unsigned long)r->vaddr, d->order);
-		return memscope_fail(-EIO, "dma %s: dma_map_single failed for %s",
+		return memscope_deny(-EIO, "dma %s: dma_map_single failed for %s",
 				     cmd->name, cmd->dev);
 	}
 	return 0;
@@ -269,7 +269,7 @@ static int memscope_stream_create(struct memscope_region *r,
 		return PTR_ERR(d);
 	/* Above it dma_map_single() fails with a warning (swiotlb full). */
 	if (cmd->size > dma_max_mapping_size(d->md->dev)) {
-		ret = memscope_fail(-ERANGE,
+		ret = memscope_deny(-ERANGE,
 				    "dma %s: %s maps at most %zu bytes at once",
 				    cmd->name, cmd->dev,
 				    dma_max_mapping_size(d->md->dev));
@@ -314,33 +314,40 @@ static void memscope_stream_destroy(struct memscope_region *r)
 }
 
 /* The CPU may touch a streaming buffer only while it owns it. */
-static int memscope_stream_access(struct memscope_region *r, u64 off,
-				  void *buf, size_t len, bool write)
+static int memscope_stream_cpu_check(struct memscope_region *r)
 {
 	struct memscope_dma *d = r->priv;
 
-	guard(mutex)(&r->lock);
-	if (d->device_owns)
-		return memscope_fail(-EBUSY,
-				     "%s: the device owns the buffer; sync %s cpu first",
-				     r->name, r->name);
-	if (write)
-		memcpy(r->vaddr + off, buf, len);
-	else
-		memcpy(buf, r->vaddr + off, len);
-	return 0;
+	lockdep_assert_held(&r->lock);
+	if (!d->device_owns)
+		return 0;
+	return memscope_deny(-EBUSY,
+			     "%s: the device owns the buffer; sync %s cpu first",
+			     r->name, r->name);
 }
 
 static int memscope_stream_read(struct memscope_region *r, u64 off,
 				void *buf, size_t len)
 {
-	return memscope_stream_access(r, off, buf, len, false);
+	int ret;
+
+	guard(mutex)(&r->lock);
+	ret = memscope_stream_cpu_check(r);
+	if (!ret)
+		memcpy(buf, r->vaddr + off, len);
+	return ret;
 }
 
 static int memscope_stream_write(struct memscope_region *r, u64 off,
 				 const void *buf, size_t len)
 {
-	return memscope_stream_access(r, off, (void *)buf, len, true);
+	int ret;
+
+	guard(mutex)(&r->lock);
+	ret = memscope_stream_cpu_check(r);
+	if (!ret)
+		memcpy(r->vaddr + off, buf, len);
+	return ret;
 }
 
 /* Freeing a buffer the device owns would pull it from under a DMA. */
@@ -350,7 +357,7 @@ static int memscope_stream_free_check(struct memscope_region *r)
 
 	lockdep_assert_held(&r->lock);
 	if (d->device_owns)
-		return memscope_fail(-EBUSY,
+		return memscope_deny(-EBUSY,
 				     "free: the device owns '%s'; sync %s cpu first",
 				     r->name, r->name);
 	return 0;
@@ -399,9 +406,9 @@ int memscope_dma_sync(const struct memscope_cmd *cmd)
 
 	r = memscope_region_find(cmd->name);
 	if (!r)
-		return memscope_fail(-ENOENT, "sync: no region '%s'", cmd->name);
+		return memscope_deny(-ENOENT, "sync: no region '%s'", cmd->name);
 	if (r->kind != MEMSCOPE_KIND_STREAM) {
-		ret = memscope_fail(-EINVAL, "sync: '%s' is a %s region, not stream",
+		ret = memscope_deny(-EINVAL, "sync: '%s' is a %s region, not stream",
 				    cmd->name, r->ops->name);
 		goto put;
 	}
@@ -409,7 +416,7 @@ int memscope_dma_sync(const struct memscope_cmd *cmd)
 	d = r->priv;
 	scoped_guard(mutex, &r->lock) {
 		if (d->device_owns == cmd->to_device) {
-			ret = memscope_fail(-EINVAL, "sync: the %s already owns '%s'",
+			ret = memscope_deny(-EINVAL, "sync: the %s already owns '%s'",
 					    cmd->to_device ? "device" : "cpu",
 					    cmd->name);
 			break;
@@ -449,12 +456,12 @@ int memscope_dma_set_mask(const struct memscope_cmd *cmd)
 	if (!md)
 		return -ENODEV;
 	if (md->buffers)
-		return memscope_fail(-EBUSY,
+		return memscope_deny(-EBUSY,
 				     "dmamask: %s has %u DMA buffers allocated under the old mask",
 				     cmd->dev, md->buffers);
 	ret = dma_set_mask_and_coherent(md->dev, DMA_BIT_MASK(cmd->mask_bits));
 	if (ret)
-		return memscope_fail(-EIO, "dmamask: %s cannot do %u-bit DMA",
+		return memscope_deny(-EIO, "dmamask: %s cannot do %u-bit DMA",
 				     cmd->dev, cmd->mask_bits);
 	md->mask_bits = cmd->mask_bits;
 	return 0;

@@ -45,7 +45,7 @@ static pid_t memscope_session(void)
 }
 
 /**
- * memscope_fail() - record why a command or an access was refused
+ * memscope_deny() - refuse a command or an access, recording why
  * @err: the negative errno to return
  * @fmt: printf-style one-line reason
  * @...: arguments for @fmt
@@ -54,21 +54,22 @@ static pid_t memscope_session(void)
  * and at debug level to the kernel log.
  *
  * Context: Any context.
- * Return: @err, so callers can write ``return memscope_fail(...)``.
+ * Return: @err, so callers can write ``return memscope_deny(...)``.
  */
-int memscope_fail(int err, const char *fmt, ...)
+int memscope_deny(int err, const char *fmt, ...)
 {
 	struct memscope_why *end = memscope_whys + MEMSCOPE_WHY_SESSIONS;
 	struct memscope_why *slot, *oldest = memscope_whys;
 	pid_t session = memscope_session();
 	char why[MEMSCOPE_WHY_MAX];
+	unsigned long flags;
 	va_list args;
 
 	va_start(args, fmt);
 	vsnprintf(why, sizeof(why), fmt, args);
 	va_end(args);
 
-	spin_lock(&memscope_last_error_lock);
+	spin_lock_irqsave(&memscope_last_error_lock, flags);
 	/* The session's own slot, or else the one unused for longest. */
 	for (slot = memscope_whys; slot < end; slot++) {
 		if (slot->seq && slot->session == session)
@@ -81,7 +82,7 @@ int memscope_fail(int err, const char *fmt, ...)
 	slot->session = session;
 	slot->seq = ++memscope_why_seq;
 	strscpy(slot->text, why);
-	spin_unlock(&memscope_last_error_lock);
+	spin_unlock_irqrestore(&memscope_last_error_lock, flags);
 	/* A typo is not news for the kernel log: dynamic debug can show it. */
 	pr_debug("%s (%pe)\n", why, ERR_PTR(err));
 	return err;
@@ -117,6 +118,7 @@ bool memscope_locked_down_kcore(void)
 	KUNIT_STATIC_STUB_REDIRECT(memscope_locked_down_kcore);
 	return security_locked_down(LOCKDOWN_KCORE) != 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(memscope_locked_down_kcore);
 
 /**
  * memscope_may_see_phys() - may this reader see physical addresses?
@@ -144,7 +146,7 @@ bool memscope_may_see_phys(struct seq_file *m)
 int memscope_check_lockdown(const char *what)
 {
 	if (memscope_locked_down())
-		return memscope_fail(-EPERM, "%s: refused by kernel lockdown",
+		return memscope_deny(-EPERM, "%s: refused by kernel lockdown",
 				     what);
 	return 0;
 }
@@ -162,7 +164,7 @@ int memscope_check_lockdown(const char *what)
 int memscope_open_check(struct file *file)
 {
 	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_RAWIO))
-		return memscope_fail(-EPERM, "open: CAP_SYS_RAWIO required");
+		return memscope_deny(-EPERM, "open: CAP_SYS_RAWIO required");
 	return 0;
 }
 
@@ -187,7 +189,7 @@ static ssize_t memscope_last_error_read(struct file *file, char __user *buf,
 	char text[MEMSCOPE_WHY_MAX + 1];
 	size_t len = 0;
 
-	spin_lock(&memscope_last_error_lock);
+	spin_lock_irq(&memscope_last_error_lock);
 	for (slot = memscope_whys;
 	     slot < memscope_whys + MEMSCOPE_WHY_SESSIONS; slot++) {
 		if (!slot->seq)
@@ -200,7 +202,7 @@ static ssize_t memscope_last_error_read(struct file *file, char __user *buf,
 	slot = own ?: latest;
 	if (slot)
 		len = strscpy(text, slot->text, MEMSCOPE_WHY_MAX);
-	spin_unlock(&memscope_last_error_lock);
+	spin_unlock_irq(&memscope_last_error_lock);
 	if (len)
 		text[len++] = '\n';
 	return simple_read_from_buffer(buf, count, ppos, text, len);

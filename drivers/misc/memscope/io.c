@@ -297,15 +297,15 @@ static int memscope_window_claim(struct memscope_region *r,
 	u64 last = cmd->addr + cmd->size - 1;
 
 	if (busy && IS_ENABLED(CONFIG_IO_STRICT_DEVMEM))
-		return memscope_fail(-EBUSY,
+		return memscope_deny(-EBUSY,
 				     "%s %s: %#llx-%#llx is busy and CONFIG_IO_STRICT_DEVMEM refuses it; bind its device instead",
 				     verb, r->name, cmd->addr, last);
 	if (rw && !IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
-		return memscope_fail(-EPERM,
+		return memscope_deny(-EPERM,
 				     "%s %s: rw needs CONFIG_MEMSCOPE_WRITE",
 				     verb, r->name);
 	if (rw && described && !force)
-		return memscope_fail(-EBUSY,
+		return memscope_deny(-EBUSY,
 				     "%s %s: %#llx-%#llx is %s; rw needs force",
 				     verb, r->name, cmd->addr, last,
 				     busy ? "busy (a driver's, or across an edge)" :
@@ -344,7 +344,7 @@ static int memscope_window_map(struct memscope_region *r,
 	r->priv = res;
 	r->iomem = map(cmd);
 	if (!r->iomem) {
-		ret = memscope_fail(-ENOMEM, "%s %s: %s failed",
+		ret = memscope_deny(-ENOMEM, "%s %s: %s failed",
 				    cmd->verb == MEMSCOPE_CMD_IO ? "io" : "map",
 				    cmd->name, how);
 		goto release_region;
@@ -434,17 +434,17 @@ static int memscope_mmio_create(struct memscope_region *r,
 	 */
 	if (phys != cmd->addr || cmd->addr > end ||
 	    cmd->size - 1 > end - cmd->addr)
-		return memscope_fail(-ERANGE,
+		return memscope_deny(-ERANGE,
 				     "map %s: %#llx-%#llx is beyond the CPU's physical addresses (up to %#llx)",
 				     cmd->name, cmd->addr,
 				     cmd->addr + cmd->size - 1, end);
 	if (cmd->width == 8 && !IS_ENABLED(CONFIG_64BIT))
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "map %s: width 8 needs a 64-bit kernel",
 				     cmd->name);
 	why = memscope_phys_refusal(phys, cmd->size);
 	if (why)
-		return memscope_fail(-EPERM, "map %s: %#llx-%#llx %s", cmd->name,
+		return memscope_deny(-EPERM, "map %s: %#llx-%#llx %s", cmd->name,
 				     cmd->addr, cmd->addr + cmd->size - 1, why);
 
 	if (cmd->opts & MEMSCOPE_OPT_WC)
@@ -467,7 +467,7 @@ static int memscope_mmio_mmap(struct memscope_region *r,
 			      struct vm_area_struct *vma)
 {
 	if (!PAGE_ALIGNED(r->phys) || !PAGE_ALIGNED(r->size))
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: mmap needs a page-aligned window",
 				     r->name);
 	/*
@@ -501,7 +501,7 @@ static void memscope_mmio_show_info(struct memscope_region *r,
 
 const struct memscope_backend memscope_mmio_backend = {
 	.name = "mmio",
-	.io = true,
+	.device_regs = true,
 	.widths = BIT(1) | BIT(2) | BIT(4) |
 		  (IS_ENABLED(CONFIG_64BIT) ? BIT(8) : 0),
 	.create = memscope_mmio_create,
@@ -531,7 +531,7 @@ static int memscope_pio_create(struct memscope_region *r,
 		return ret;
 	if (cmd->addr > ioport_resource.end ||
 	    cmd->size - 1 > ioport_resource.end - cmd->addr)
-		return memscope_fail(-ERANGE,
+		return memscope_deny(-ERANGE,
 				     "io %s: %#llx-%#llx is beyond port space (up to %#llx)",
 				     cmd->name, cmd->addr,
 				     cmd->addr + cmd->size - 1,
@@ -541,7 +541,7 @@ static int memscope_pio_create(struct memscope_region *r,
 	 * cookie of port 0 is the one value it calls a bad access (a WARN).
 	 */
 	if (IS_ENABLED(CONFIG_GENERIC_IOMAP) && !cmd->addr)
-		return memscope_fail(-ERANGE,
+		return memscope_deny(-ERANGE,
 				     "io %s: port 0 cannot be reached through ioport_map() on this architecture",
 				     cmd->name);
 
@@ -568,7 +568,7 @@ static void memscope_pio_show_info(struct memscope_region *r,
 
 const struct memscope_backend memscope_pio_backend = {
 	.name = "pio",
-	.io = true,
+	.device_regs = true,
 	.widths = BIT(1) | BIT(2) | BIT(4),
 	.create = memscope_pio_create,
 	.destroy = memscope_pio_destroy,

@@ -41,7 +41,7 @@ static const char *memscope_size_str(u64 size, char *buf, size_t len)
 /* The kernel virtual address a region is reached through, if any. */
 static const void *memscope_region_kva(struct memscope_region *r)
 {
-	return r->ops->io ? (const void __force *)r->iomem : r->vaddr;
+	return r->ops->device_regs ? (const void __force *)r->iomem : r->vaddr;
 }
 
 static void memscope_layout_entry(struct seq_file *m, struct memscope_region *r,
@@ -181,7 +181,7 @@ static int memscope_layout_ram(struct resource *res, void *arg)
 
 		size_t len;
 
-		if (r->ops->io || !r->phys || r->phys < res->start ||
+		if (r->ops->device_regs || !r->phys || r->phys < res->start ||
 		    r->phys > res->end)
 			continue;
 		runs = memscope_region_pfn_runs(r, NULL, 0);
@@ -213,7 +213,7 @@ static void memscope_layout_phys(struct memscope_layout *l)
 	list_for_each_entry(r, l->regions, node) {
 		u64 phys = show ? r->phys : 0;
 
-		if (!r->ops->io)
+		if (!r->ops->device_regs)
 			continue;
 		if (memscope_region_is_port(r))
 			seq_printf(m, "|  port %04llx-%04llx          %-16s %-8s %s\n",

@@ -208,7 +208,7 @@ static int memscope_kmalloc_create(struct memscope_region *r,
 	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
 
 	if (cmd->size > KMALLOC_MAX_SIZE)
-		return memscope_fail(-ERANGE,
+		return memscope_deny(-ERANGE,
 				     "alloc %s: kmalloc takes at most %lu bytes",
 				     cmd->name, KMALLOC_MAX_SIZE);
 	if (cmd->opts & MEMSCOPE_OPT_ZERO) {
@@ -217,7 +217,7 @@ static int memscope_kmalloc_create(struct memscope_region *r,
 	}
 	r->vaddr = kmalloc(cmd->size, gfp);
 	if (!r->vaddr)
-		return memscope_fail(-ENOMEM, "alloc %s: kmalloc(%llu) failed",
+		return memscope_deny(-ENOMEM, "alloc %s: kmalloc(%llu) failed",
 				     cmd->name, cmd->size);
 	if (!(gfp & __GFP_ZERO))
 		memset(r->vaddr, POISON_INUSE, cmd->size);
@@ -269,12 +269,12 @@ static int memscope_vmalloc_create(struct memscope_region *r,
 	u64 cap = PFN_PHYS((u64)totalram_pages()) / 4;
 
 	if (cmd->size > cap)
-		return memscope_fail(-ERANGE,
+		return memscope_deny(-ERANGE,
 				     "alloc %s: vmalloc is capped at a quarter of RAM (%llu bytes)",
 				     cmd->name, cap);
 	r->vaddr = vmalloc_user(cmd->size);
 	if (!r->vaddr)
-		return memscope_fail(-ENOMEM, "alloc %s: vmalloc_user(%llu) failed",
+		return memscope_deny(-ENOMEM, "alloc %s: vmalloc_user(%llu) failed",
 				     cmd->name, cmd->size);
 	r->flags |= MEMSCOPE_REGION_ZEROED;
 	r->phys = PFN_PHYS((u64)vmalloc_to_pfn(r->vaddr));
@@ -314,9 +314,9 @@ const struct memscope_backend memscope_vmalloc_backend = {
 };
 
 /*
- * pages: alloc_pages() of the order the size needs. The bytes are reached
- * page by page through kmap_local_page(), as a driver must for pages that
- * may live in highmem.
+ * pages: alloc_pages() of the order the size needs. Without __GFP_HIGHMEM
+ * the pages are lowmem, so page_address() maps them all and they are read
+ * and written like any linear region.
  */
 static int memscope_pages_create(struct memscope_region *r,
 				 const struct memscope_cmd *cmd)
@@ -325,7 +325,7 @@ static int memscope_pages_create(struct memscope_region *r,
 	struct page *page;
 
 	if (cmd->size > PAGE_SIZE << MAX_PAGE_ORDER)
-		return memscope_fail(-ERANGE,
+		return memscope_deny(-ERANGE,
 				     "alloc %s: alloc_pages takes at most order %d (%lu bytes)",
 				     cmd->name, MAX_PAGE_ORDER,
 				     PAGE_SIZE << MAX_PAGE_ORDER);
@@ -333,7 +333,7 @@ static int memscope_pages_create(struct memscope_region *r,
 	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN,
 			   order);
 	if (!page)
-		return memscope_fail(-ENOMEM, "alloc %s: alloc_pages(order %u) failed",
+		return memscope_deny(-ENOMEM, "alloc %s: alloc_pages(order %u) failed",
 				     cmd->name, order);
 	r->priv = page;
 	r->vaddr = page_address(page);
@@ -349,41 +349,6 @@ static void memscope_pages_destroy(struct memscope_region *r)
 
 	memscope_stats_add(r->kind, -(long)(PAGE_SIZE << order), -1);
 	__free_pages(r->priv, order);
-}
-
-static int memscope_pages_access(struct memscope_region *r, u64 off,
-				 void *buf, size_t len, bool write)
-{
-	struct page *first = r->priv;
-
-	/* One page at a time: a highmem page has no lasting kernel address. */
-	while (len) {
-		size_t in_page = offset_in_page(off);
-		size_t n = min_t(size_t, len, PAGE_SIZE - in_page);
-		void *kaddr = kmap_local_page(first + (off >> PAGE_SHIFT));
-
-		if (write)
-			memcpy(kaddr + in_page, buf, n);
-		else
-			memcpy(buf, kaddr + in_page, n);
-		kunmap_local(kaddr);
-		off += n;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static int memscope_pages_read(struct memscope_region *r, u64 off, void *buf,
-			       size_t len)
-{
-	return memscope_pages_access(r, off, buf, len, false);
-}
-
-static int memscope_pages_write(struct memscope_region *r, u64 off,
-				const void *buf, size_t len)
-{
-	return memscope_pages_access(r, off, (void *)buf, len, true);
 }
 
 /* Mapped frame by frame at fault time (see memscope_vm_fault()). */
@@ -407,8 +372,8 @@ const struct memscope_backend memscope_pages_backend = {
 	.name = "pages",
 	.create = memscope_pages_create,
 	.destroy = memscope_pages_destroy,
-	.read = memscope_pages_read,
-	.write = memscope_pages_write,
+	.read = memscope_linear_read,
+	.write = memscope_linear_write,
 	.pfn = memscope_pages_pfn,
 	.show_info = memscope_pages_show_info,
 };
@@ -475,22 +440,22 @@ static int memscope_slab_create(struct memscope_region *r,
 	struct memscope_slab_cache *c;
 
 	if (cmd->size > KMALLOC_MAX_CACHE_SIZE)
-		return memscope_fail(-ERANGE,
+		return memscope_deny(-ERANGE,
 				     "alloc %s: slab objects are at most %lu bytes",
 				     cmd->name, KMALLOC_MAX_CACHE_SIZE);
 	c = memscope_slab_get(cmd->size);
 	if (IS_ERR(c))
-		return memscope_fail(PTR_ERR(c),
+		return memscope_deny(PTR_ERR(c),
 				     "alloc %s: %d slab object sizes are in use; free one first",
 				     cmd->name, MEMSCOPE_SLAB_CACHES_MAX);
 	if (!c)
-		return memscope_fail(-ENOMEM, "alloc %s: cannot create a cache",
+		return memscope_deny(-ENOMEM, "alloc %s: cannot create a cache",
 				     cmd->name);
 	r->vaddr = kmem_cache_zalloc(c->cache,
 				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!r->vaddr) {
 		memscope_slab_put(c);
-		return memscope_fail(-ENOMEM, "alloc %s: kmem_cache_alloc failed",
+		return memscope_deny(-ENOMEM, "alloc %s: kmem_cache_alloc failed",
 				     cmd->name);
 	}
 	r->priv = c;

@@ -166,7 +166,8 @@ struct memscope_region;
 /**
  * struct memscope_backend - what one region kind knows how to do
  * @name: kind name as shown to the user
- * @io: device memory: the region has `regs` and `width` files, `data`
+ * @device_regs: the kind is a window on device registers (an "io kind"
+ *	of the interface): the region has `regs` and `width` files, `data`
  *	moves whole width units, and writes are device writes
  * @linear: @vaddr maps the whole region, reading has no side effects and
  *	hardened usercopy lets it reach user space (kmalloc caches and
@@ -202,7 +203,7 @@ struct memscope_region;
  */
 struct memscope_backend {
 	const char *name;
-	bool io;
+	bool device_regs;
 	bool linear;
 	unsigned int widths;
 	int (*create)(struct memscope_region *r, const struct memscope_cmd *cmd);
@@ -332,7 +333,7 @@ const char *memscope_op_name(enum memscope_op_code code);
 
 /* gate.c */
 extern const struct file_operations memscope_last_error_fops;
-__printf(2, 3) int memscope_fail(int err, const char *fmt, ...);
+__printf(2, 3) int memscope_deny(int err, const char *fmt, ...);
 bool memscope_locked_down(void);
 bool memscope_locked_down_kcore(void);
 int memscope_check_lockdown(const char *what);

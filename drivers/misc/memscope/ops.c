@@ -157,11 +157,11 @@ int memscope_prog_run(struct memscope_region *r, struct memscope_prog *p)
 	}
 	memscope_access_end(r);
 	if (ret == -ETIMEDOUT)
-		return memscope_fail(ret,
+		return memscope_deny(ret,
 				     "%s: ops line %u: poll timed out, last value %#llx",
 				     r->name, p->op[i].line, p->op[i].got);
 	if (ret)
-		return memscope_fail(ret, "%s: ops line %u: failed (%d)",
+		return memscope_deny(ret, "%s: ops line %u: failed (%d)",
 				     r->name, p->op[i].line, ret);
 	return 0;
 }
@@ -326,7 +326,7 @@ static ssize_t memscope_ops_write_iter(struct kiocb *iocb,
 		ret = memscope_prog_parse(text, READ_ONCE(r->width), r->size,
 					  &p, why, sizeof(why));
 		if (ret)
-			memscope_fail(ret, "%s: ops: %s", r->name, why);
+			memscope_deny(ret, "%s: ops: %s", r->name, why);
 	}
 	kfree(text);
 
@@ -340,7 +340,7 @@ static ssize_t memscope_ops_write_iter(struct kiocb *iocb,
 		memscope_ops_keep(r, NULL);
 	} else {
 		if (debugfs_file_get(dentry)) {
-			ret = memscope_fail(-ENODEV, "%s: the region is gone",
+			ret = memscope_deny(-ENODEV, "%s: the region is gone",
 					    r->name);
 		} else {
 			ret = memscope_prog_run(r, p);

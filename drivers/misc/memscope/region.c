@@ -33,7 +33,7 @@ void memscope_flags_show(struct seq_file *m, struct memscope_region *r)
 	bool first = true;
 	unsigned int i;
 
-	if (r->ops->io && !(r->flags & MEMSCOPE_REGION_RW)) {
+	if (r->ops->device_regs && !(r->flags & MEMSCOPE_REGION_RW)) {
 		seq_puts(m, "ro");
 		first = false;
 	}
@@ -146,14 +146,14 @@ int memscope_device_write_check(struct memscope_region *r)
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
-		return memscope_fail(-EPERM,
+		return memscope_deny(-EPERM,
 				     "%s: device writes are not built in (CONFIG_MEMSCOPE_WRITE=n)",
 				     r->name);
 	ret = memscope_check_lockdown(r->name);
 	if (ret)
 		return ret;
 	if (!(r->flags & MEMSCOPE_REGION_RW))
-		return memscope_fail(-EPERM, "%s: read-only (map it with rw)",
+		return memscope_deny(-EPERM, "%s: read-only (map it with rw)",
 				     r->name);
 	return 0;
 }
@@ -285,7 +285,7 @@ int memscope_region_files_create(struct memscope_region *r)
 	debugfs_create_file_unsafe("info", 0400, dir, r, &memscope_info_fops);
 	r->data = debugfs_create_file_unsafe("data", 0600, dir, r,
 					     &memscope_data_fops);
-	if (r->ops->io) {
+	if (r->ops->device_regs) {
 		debugfs_create_file_unsafe("regs", 0600, dir, r,
 					   &memscope_regs_fops);
 		debugfs_create_file_unsafe("width", 0600, dir, r,

@@ -26,11 +26,11 @@ static int memscope_check_offset(struct memscope_region *r, u64 off,
 				 unsigned int width)
 {
 	if (!IS_ALIGNED(off, width))
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: offset %#llx is not a multiple of width %u",
 				     r->name, off, width);
 	if (off >= r->size || r->size - off < width)
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: offset %#llx is past the end (size %#llx)",
 				     r->name, off, r->size);
 	return 0;
@@ -96,7 +96,7 @@ int memscope_reg_write(struct memscope_region *r, u64 off, u64 val)
 	if (ret)
 		return ret;
 	if (width < 8 && val >> (width * 8))
-		return memscope_fail(-ERANGE, "%s: %#llx does not fit in %u bytes",
+		return memscope_deny(-ERANGE, "%s: %#llx does not fit in %u bytes",
 				     r->name, val, width);
 	ret = memscope_device_write_check(r) ?: memscope_access_begin(r);
 	if (ret)
@@ -125,7 +125,7 @@ static int memscope_regs_begin(struct seq_file *m)
 	if (it->begun)
 		return 0;
 	if (debugfs_file_get(dentry))
-		return memscope_fail(-ENODEV, "%s: the region is gone",
+		return memscope_deny(-ENODEV, "%s: the region is gone",
 				     it->r->name);
 	ret = memscope_access_begin(it->r);
 	if (ret) {
@@ -209,7 +209,7 @@ static ssize_t memscope_regs_read(struct file *file, char __user *buf,
 	/* it->read_lock: no other reader moves read_pos in between. */
 	guard(mutex)(&it->read_lock);
 	if (*ppos && *ppos != m->read_pos)
-		return memscope_fail(-ESPIPE,
+		return memscope_deny(-ESPIPE,
 				     "%s: regs is read in order from the start",
 				     it->r->name);
 	return seq_read(file, buf, count, ppos);
@@ -279,14 +279,14 @@ static ssize_t memscope_regs_write_iter(struct kiocb *iocb,
 	off_tok = strsep(&cur, " \t");
 	val_tok = cur ? strim(cur) : NULL;
 	if (!val_tok || !*off_tok || strpbrk(val_tok, " \t"))
-		return memscope_fail(-EINVAL, "%s: regs: want 'OFFSET VALUE'",
+		return memscope_deny(-EINVAL, "%s: regs: want 'OFFSET VALUE'",
 				     r->name);
 	ret = memscope_parse_u64(off_tok, false, &off, why, sizeof(why)) ?:
 	      memscope_parse_u64(val_tok, false, &val, why, sizeof(why));
 	if (ret)
-		return memscope_fail(ret, "%s: regs: %s", r->name, why);
+		return memscope_deny(ret, "%s: regs: %s", r->name, why);
 	if (debugfs_file_get(file->f_path.dentry))
-		return memscope_fail(-ENODEV, "%s: the region is gone", r->name);
+		return memscope_deny(-ENODEV, "%s: the region is gone", r->name);
 	ret = memscope_reg_write(r, off, val);
 	debugfs_file_put(file->f_path.dentry);
 	return ret ? ret : count;
@@ -321,23 +321,23 @@ static ssize_t memscope_width_write(struct file *file, const char __user *ubuf,
 
 	ret = kstrtouint_from_user(ubuf, count, 10, &width);
 	if (ret)
-		return memscope_fail(ret, "%s: width: not a number", r->name);
+		return memscope_deny(ret, "%s: width: not a number", r->name);
 	ret = memscope_check_lockdown(r->name);
 	if (ret)
 		return ret;
 	if (width > 8 || !(r->ops->widths & BIT(width)))
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: width %u is not supported by %s regions",
 				     r->name, width, r->ops->name);
 	if (!IS_ALIGNED(r->phys, width) || !IS_ALIGNED(r->size, width))
-		return memscope_fail(-EINVAL,
+		return memscope_deny(-EINVAL,
 				     "%s: address and size are not multiples of %u",
 				     r->name, width);
 
 	/* Accesses in flight must all use one width: only this file open. */
 	guard(mutex)(&r->lock);
 	if (r->users > 1 || atomic_read(&r->mappings))
-		return memscope_fail(-EBUSY,
+		return memscope_deny(-EBUSY,
 				     "%s: width: close the region's other files first",
 				     r->name);
 	WRITE_ONCE(r->width, width);

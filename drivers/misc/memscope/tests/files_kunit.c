@@ -372,6 +372,42 @@ static void memscope_files_taint_order_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, val, ~0x12345678U);
 }
 
+static bool memscope_files_locked_down(void)
+{
+	return true;
+}
+
+/*
+ * Under confidentiality lockdown kernel memory cannot be read through
+ * `data`, as /proc/kcore cannot; the same file reads again once the
+ * lockdown is gone, so the refusal is the lockdown's.
+ */
+static void memscope_files_kcore_test(struct kunit *test)
+{
+	static const u8 pattern[4] = { 0xde, 0xad, 0xbe, 0xef };
+	struct memscope_region *r;
+	char __user *ubuf;
+	struct file *file;
+	u8 buf[4];
+
+	r = memscope_kunit_region(test, "fk_kcore",
+				  "alloc fk_kcore kzalloc 64");
+	memcpy(r->vaddr, pattern, sizeof(pattern));
+	file = memscope_kunit_open(test, r, "data", O_RDONLY);
+	ubuf = memscope_kunit_user(test);
+
+	kunit_activate_static_stub(test, memscope_locked_down_kcore,
+				   memscope_files_locked_down);
+	memset(buf, 0, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, memscope_files_pread(file, ubuf, buf, 4, 0),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, buf[0], 0);
+
+	kunit_deactivate_static_stub(test, memscope_locked_down_kcore);
+	KUNIT_ASSERT_EQ(test, memscope_files_pread(file, ubuf, buf, 4, 0), 4);
+	KUNIT_EXPECT_MEMEQ(test, buf, pattern, sizeof(pattern));
+}
+
 static struct kunit_case memscope_files_cases[] = {
 	KUNIT_CASE(memscope_files_data_end_test),
 	KUNIT_CASE(memscope_files_mmap_test),
@@ -381,6 +417,7 @@ static struct kunit_case memscope_files_cases[] = {
 	KUNIT_CASE(memscope_files_claim_test),
 	KUNIT_CASE(memscope_files_data_units_test),
 	KUNIT_CASE(memscope_files_taint_order_test),
+	KUNIT_CASE(memscope_files_kcore_test),
 	{}
 };
 
