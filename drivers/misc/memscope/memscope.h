@@ -341,10 +341,17 @@ bool memscope_may_see_phys(struct seq_file *m);
 int memscope_open_check(struct file *file);
 int memscope_root_open(struct inode *inode, struct file *file);
 
-/* core.c */
+/* account.c */
 int memscope_limits_check(const struct memscope_cmd *cmd);
 u64 memscope_max_window(void);
+void memscope_stats_add(enum memscope_kind kind, long bytes, int objects);
+void memscope_stats_show(struct seq_file *m);
+int memscope_stats_total(void);
+void memscope_account_init(void);
+
+/* core.c */
 const struct memscope_backend *memscope_backend_get(enum memscope_kind kind);
+int memscope_regions_room(const char *name);
 struct memscope_region *memscope_region_alloc(void);
 void memscope_region_put(struct memscope_region *r);
 int memscope_region_register(struct memscope_region *r);
@@ -353,20 +360,19 @@ void memscope_regions_kill_owned(struct memscope_device *owner);
 void memscope_regions_show_owned(struct seq_file *m,
 				 struct memscope_device *owner);
 struct memscope_region *memscope_region_find(const char *name);
-void memscope_stats_add(enum memscope_kind kind, long bytes, int objects);
-void memscope_stats_show(struct seq_file *m);
-int memscope_stats_total(void);
 struct dentry *memscope_debugfs_root(void);
 
-/* io.c */
-extern const struct memscope_backend memscope_mmio_backend;
-const char *memscope_phys_refusal(resource_size_t start, size_t size);
+/* access.c */
 int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val);
 int memscope_io_reg_write(struct memscope_region *r, u64 off, u64 val);
 int memscope_io_read(struct memscope_region *r, u64 off, void *buf,
 		     size_t len);
 int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
 		      size_t len);
+
+/* io.c */
+extern const struct memscope_backend memscope_mmio_backend;
+const char *memscope_phys_refusal(resource_size_t start, size_t size);
 extern const struct memscope_backend memscope_pio_backend;
 
 /* mem.c */
