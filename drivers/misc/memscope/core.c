@@ -182,7 +182,8 @@ EXPORT_SYMBOL_IF_KUNIT(memscope_region_find);
  * On failure the caller still owns @r and must destroy it.
  *
  * Context: Process context; takes memscope_lock.
- * Return: 0, -EEXIST if the name is taken, or -ENOMEM.
+ * Return: 0, -EEXIST if the name is taken, or -ENOSPC once max_regions
+ * regions exist.
  */
 int memscope_region_register(struct memscope_region *r)
 {
@@ -198,10 +199,7 @@ int memscope_region_register(struct memscope_region *r)
 		if (ret)
 			return ret;
 	}
-	ret = memscope_region_files_create(r);
-	if (ret)
-		return memscope_deny(ret, "%s: cannot create debugfs files",
-				     r->name);
+	memscope_region_files_create(r);
 	list_add_tail(&r->node, &memscope_regions);
 	if (r->kind != MEMSCOPE_KIND_BAR)
 		memscope_nr_regions++;
@@ -397,8 +395,47 @@ static const struct file_operations memscope_layout_fops = {
 	.release = single_release,
 };
 
+/*
+ * The files of memscope's debugfs root, created at init. Region
+ * directories sit beside them, so their names are no region's.
+ */
+static const struct memscope_root_file {
+	const char *name;
+	umode_t mode;
+	bool unsafe;
+	const struct file_operations *fops;
+} memscope_root_files[] = {
+	/*
+	 * "Unsafe": debugfs's proxy forwards ->write() but not ->write_iter(),
+	 * and control needs no protection from removal (open files pin the
+	 * module, and only module exit removes it).
+	 */
+	{ "control", 0600, true, &memscope_control_fops },
+	{ "regions", 0400, false, &memscope_regions_fops },
+	{ "layout", 0400, false, &memscope_layout_fops },
+	{ "last_error", 0400, false, &memscope_last_error_fops },
+};
+
+/**
+ * memscope_name_reserved() - is @name taken by an entry of memscope's root?
+ * @name: a candidate region name
+ *
+ * Context: Any context.
+ * Return: true if a file or directory of the root has that name.
+ */
+bool memscope_name_reserved(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memscope_root_files); i++)
+		if (!strcmp(name, memscope_root_files[i].name))
+			return true;
+	return !strcmp(name, MEMSCOPE_DEVICES_DIR);
+}
+
 static int __init memscope_init(void)
 {
+	unsigned int i;
 	int ret;
 
 	memscope_account_init();
@@ -413,19 +450,16 @@ static int __init memscope_init(void)
 		goto remove_root;
 
 	/* Commands are taken only once nothing can fail any more. */
-	/*
-	 * "Unsafe": debugfs's proxy forwards ->write() but not ->write_iter(),
-	 * and control needs no protection from removal (open files pin the
-	 * module, and only module exit removes it).
-	 */
-	debugfs_create_file_unsafe("control", 0600, memscope_root, NULL,
-				   &memscope_control_fops);
-	debugfs_create_file("regions", 0400, memscope_root, NULL,
-			    &memscope_regions_fops);
-	debugfs_create_file("layout", 0400, memscope_root, NULL,
-			    &memscope_layout_fops);
-	debugfs_create_file("last_error", 0400, memscope_root, NULL,
-			    &memscope_last_error_fops);
+	for (i = 0; i < ARRAY_SIZE(memscope_root_files); i++) {
+		const struct memscope_root_file *f = &memscope_root_files[i];
+
+		if (f->unsafe)
+			debugfs_create_file_unsafe(f->name, f->mode, memscope_root,
+						   NULL, f->fops);
+		else
+			debugfs_create_file(f->name, f->mode, memscope_root,
+					    NULL, f->fops);
+	}
 	pr_info("%s\n", MEMSCOPE_WRITES);
 	return 0;
 

@@ -398,7 +398,7 @@ int memscope_devices_init(void)
 {
 	int ret;
 
-	memscope_devices_dir = debugfs_create_dir("devices",
+	memscope_devices_dir = debugfs_create_dir(MEMSCOPE_DEVICES_DIR,
 						  memscope_debugfs_root());
 	ret = platform_driver_register(&memscope_platform_driver);
 	if (ret)

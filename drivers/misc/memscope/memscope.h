@@ -27,6 +27,7 @@ struct seq_file;
 struct vm_area_struct;
 
 #define MEMSCOPE_NAME_MAX	31	/* region names: [a-z0-9_-]{1,31} */
+#define MEMSCOPE_DEVICES_DIR	"devices"	/* bound devices, in the root */
 #define MEMSCOPE_DEV_NAME_MAX	63	/* device names as the bus shows them */
 #define MEMSCOPE_CMD_MAX	255	/* one control command, bytes */
 #define MEMSCOPE_WHY_MAX	160	/* one refusal reason, bytes */
@@ -361,6 +362,7 @@ void memscope_regions_show_owned(struct seq_file *m,
 				 struct memscope_device *owner);
 struct memscope_region *memscope_region_find(const char *name);
 struct dentry *memscope_debugfs_root(void);
+bool memscope_name_reserved(const char *name);
 
 /* access.c */
 int memscope_io_reg_read(struct memscope_region *r, u64 off, u64 *val);
@@ -436,7 +438,7 @@ int memscope_text_copy(const char *what, char *text, size_t size,
 		       struct iov_iter *from, bool *unterminated, bool lines);
 
 /* region.c */
-int memscope_region_files_create(struct memscope_region *r);
+void memscope_region_files_create(struct memscope_region *r);
 int memscope_file_get(struct inode *inode, struct file *file);
 void memscope_file_close(struct memscope_region *r);
 void memscope_device_write_taint(struct memscope_region *r);

@@ -16,11 +16,6 @@
 
 #define MEMSCOPE_MAX_TOKENS	9
 
-/* Names that are files of the debugfs root, never region names. */
-static const char *const memscope_reserved_names[] = {
-	"control", "regions", "layout", "last_error", "devices",
-};
-
 struct memscope_tokens {
 	char *tok[MEMSCOPE_MAX_TOKENS];
 	unsigned int n;
@@ -70,8 +65,7 @@ bool memscope_name_valid(const char *name)
 		    c != '_' && c != '-')
 			return false;
 	}
-	return match_string(memscope_reserved_names,
-			    ARRAY_SIZE(memscope_reserved_names), name) < 0;
+	return !memscope_name_reserved(name);
 }
 EXPORT_SYMBOL_IF_KUNIT(memscope_name_valid);
 

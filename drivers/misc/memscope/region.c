@@ -266,16 +266,17 @@ static const struct file_operations memscope_info_fops = {
  * memscope_region_files_create() - create a region's debugfs directory
  * @r: the region, not yet published
  *
+ * Nothing here is checked, as debugfs asks of its users: a region whose
+ * files could not be created is still listed in `regions` and can be
+ * freed.
+ *
  * Context: Process context; called with memscope_lock held.
- * Return: 0 or a negative errno.
  */
-int memscope_region_files_create(struct memscope_region *r)
+void memscope_region_files_create(struct memscope_region *r)
 {
 	struct dentry *dir;
 
 	dir = debugfs_create_dir(r->name, memscope_debugfs_root());
-	if (IS_ERR(dir))
-		return PTR_ERR(dir);
 
 	/*
 	 * All "unsafe": debugfs's proxy would hold the file, and with it a
@@ -294,5 +295,4 @@ int memscope_region_files_create(struct memscope_region *r)
 					   &memscope_ops_fops);
 	}
 	r->dir = dir;
-	return 0;
 }
