@@ -5,6 +5,7 @@
  * windows, the BARs of bound devices).
  */
 #include <linux/io.h>
+#include <linux/uaccess.h>
 #include <linux/unaligned.h>
 
 #include "memscope.h"
@@ -238,6 +239,117 @@ static int memscope_io_units(struct memscope_region *r, u64 off, void *rbuf,
 int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 {
 	return memscope_io_units(r, off, buf, NULL, len);
+}
+
+/*
+ * Memory windows straight into user space, without faulting: the loads
+ * are inline (no call may run with user access open) and each store goes
+ * to the user as soon as its register is read. Returns the bytes read
+ * from the device; *@stored says how many reached @ubuf, and a register
+ * read whose store faulted is left in *@last.
+ */
+static __always_inline size_t memscope_io_read_units_user(struct memscope_region *r,
+							  u64 off,
+							  char __user *ubuf,
+							  size_t len,
+							  unsigned int width,
+							  size_t *stored,
+							  u64 *last)
+{
+	const void __iomem *addr = r->iomem + off;
+	size_t i;
+	u64 v;
+
+	*stored = 0;
+	if (!user_access_begin(ubuf, len))
+		return 0;
+	for (i = 0; i < len; i += width) {
+		v = memscope_io_get(addr + i, width, false);
+		switch (width) {
+		case 1:
+			unsafe_put_user((u8)v, (u8 __user *)(ubuf + i), fault);
+			break;
+		case 2:
+			unsafe_put_user((__force u16)cpu_to_le16(v),
+					(u16 __user *)(ubuf + i), fault);
+			break;
+		case 4:
+			unsafe_put_user((__force u32)cpu_to_le32(v),
+					(u32 __user *)(ubuf + i), fault);
+			break;
+		default:
+			unsafe_put_user((__force u64)cpu_to_le64(v),
+					(u64 __user *)(ubuf + i), fault);
+			break;
+		}
+	}
+	user_access_end();
+	*stored = len;
+	return len;
+fault:
+	user_access_end();
+	*stored = i;
+	*last = v;
+	return i + width;
+}
+
+/**
+ * memscope_io_read_user() - `data` of a memory window straight to user space
+ * @r: an io region of memory, not of ports
+ * @off: byte offset, a multiple of the width
+ * @ubuf: user buffer of @len bytes, best faulted in by the caller
+ * @buf: kernel buffer of @len bytes, for what cannot go straight
+ * @len: bytes, a multiple of the width
+ * @stored: set to the bytes stored to @ubuf
+ *
+ * Every register is read exactly once. Stores to @ubuf never fault, so
+ * that the caller may hold the file meanwhile: from the first store that
+ * would, that register and all after it go to @buf, whose first @len
+ * minus *@stored bytes the caller copies once it has let go.
+ *
+ * Context: Process context.
+ * Return: 0, or -EINVAL for a width the region cannot have.
+ */
+int memscope_io_read_user(struct memscope_region *r, u64 off,
+			  char __user *ubuf, void *buf, size_t len,
+			  size_t *stored)
+{
+	size_t read;
+	u64 last = 0;
+
+	if (!memscope_io_width_ok(r) || memscope_region_is_port(r))
+		return -EINVAL;
+	/* The trace takes its values from @buf: see memscope_io_units(). */
+	if (trace_memscope_access_enabled()) {
+		*stored = 0;
+		return memscope_io_units(r, off, buf, NULL, len);
+	}
+	pagefault_disable();
+	switch (r->width) {
+	case 1:
+		read = memscope_io_read_units_user(r, off, ubuf, len, 1,
+						   stored, &last);
+		break;
+	case 2:
+		read = memscope_io_read_units_user(r, off, ubuf, len, 2,
+						   stored, &last);
+		break;
+	case 4:
+		read = memscope_io_read_units_user(r, off, ubuf, len, 4,
+						   stored, &last);
+		break;
+	default:
+		read = memscope_io_read_units_user(r, off, ubuf, len, 8,
+						   stored, &last);
+		break;
+	}
+	pagefault_enable();
+	if (read > *stored)
+		memscope_buf_put(buf, last, r->width);
+	if (read < len)
+		memscope_io_units(r, off + read, buf + (read - *stored), NULL,
+				  len - read);
+	return 0;
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -54,13 +55,16 @@ static int memscope_data_check(struct memscope_region *r, loff_t pos,
  * to or from user space stays outside: a stalled user copy must not hold
  * up a device's remove().
  *
- * Kernel memory that lies linear behind r->vaddr (@ubuf given) is read
- * straight into user space instead, one copy rather than two, but only
- * without faulting, for the same reason: where the user's pages are not
- * present, the chunk returns 1 and the caller takes the bounce buffer.
+ * With @ubuf given, a read goes straight into user space instead, one
+ * copy rather than two, but only without faulting, for the same reason;
+ * *@direct says how much got there. Kernel memory that lies linear behind
+ * r->vaddr is copied whole or not at all (the caller reads it again
+ * through @buf); a memory window reads each register once, and what it
+ * could not store is left at the start of @buf.
  */
 static int memscope_data_chunk(struct file *file, u64 off, void *buf,
-			       char __user *ubuf, size_t n, bool write)
+			       char __user *ubuf, size_t n, bool write,
+			       size_t *direct)
 {
 	struct memscope_region *r = file->private_data;
 	struct dentry *dentry = file->f_path.dentry;
@@ -86,8 +90,10 @@ static int memscope_data_chunk(struct file *file, u64 off, void *buf,
 		goto put;
 	if (write && r->ops->device_regs)
 		memscope_device_write_taint(r);
-	if (ubuf)
-		ret = copy_to_user_nofault(ubuf, r->vaddr + off, n) ? 1 : 0;
+	if (ubuf && r->ops->read_user)
+		ret = r->ops->read_user(r, off, ubuf, buf, n, direct);
+	else if (ubuf)
+		*direct = copy_to_user_nofault(ubuf, r->vaddr + off, n) ? 0 : n;
 	else if (write)
 		ret = r->ops->write(r, off, buf, n);
 	else
@@ -111,6 +117,7 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	struct memscope_region *r = file->private_data;
+	bool direct_failed = false;
 	void *buf = NULL;
 	size_t done = 0;
 	int ret;
@@ -124,22 +131,38 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 
 	while (done < count) {
 		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
+		size_t direct = 0;
 
-		ret = r->ops->linear ?
-		      memscope_data_chunk(file, *ppos, NULL, ubuf + done, n,
-					  false) : 1;
-		if (ret == 1 && !buf) {
+		/* Kernel memory that is linear may not need it at all. */
+		if (!buf && (!r->ops->linear || direct_failed)) {
 			buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
 				       GFP_KERNEL);
-			if (!buf)
+			if (!buf) {
 				ret = -ENOMEM;
+				break;
+			}
 		}
-		if (ret == 1) {
+		if (r->ops->read_user) {
+			/* Present pages let the chunk store without faulting. */
+			fault_in_writeable(ubuf + done, n);
+			ret = memscope_data_chunk(file, *ppos, buf, ubuf + done,
+						  n, false, &direct);
+		} else if (r->ops->linear && !direct_failed) {
+			ret = memscope_data_chunk(file, *ppos, NULL,
+						  ubuf + done, n, false,
+						  &direct);
+			/* Not present: this chunk and the rest by bounce. */
+			if (!ret && direct < n) {
+				direct_failed = true;
+				continue;
+			}
+		} else {
 			ret = memscope_data_chunk(file, *ppos, buf, NULL, n,
-						  false);
-			if (!ret && copy_to_user(ubuf + done, buf, n))
-				ret = -EFAULT;
+						  false, NULL);
 		}
+		if (!ret && direct < n &&
+		    copy_to_user(ubuf + done + direct, buf, n - direct))
+			ret = -EFAULT;
 		if (ret)
 			break;
 		done += n;
@@ -178,7 +201,8 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 			ret = -EFAULT;
 			break;
 		}
-		ret = memscope_data_chunk(file, *ppos, buf, NULL, n, true);
+		ret = memscope_data_chunk(file, *ppos, buf, NULL, n, true,
+					  NULL);
 		if (ret)
 			break;
 		done += n;

@@ -117,6 +117,7 @@ static const struct memscope_backend memscope_bar_backend = {
 		  (IS_ENABLED(CONFIG_64BIT) ? BIT(8) : 0),
 	.destroy = memscope_bar_destroy,
 	.read = memscope_io_read,
+	.read_user = memscope_io_read_user,
 	.write = memscope_io_write,
 	.reg_read = memscope_io_reg_read,
 	.reg_write = memscope_io_reg_write,

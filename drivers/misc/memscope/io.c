@@ -259,6 +259,7 @@ const struct memscope_backend memscope_mmio_backend = {
 	.create = memscope_mmio_create,
 	.destroy = memscope_mmio_destroy,
 	.read = memscope_io_read,
+	.read_user = memscope_io_read_user,
 	.write = memscope_io_write,
 	.reg_read = memscope_io_reg_read,
 	.reg_write = memscope_io_reg_write,

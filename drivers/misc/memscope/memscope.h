@@ -180,6 +180,9 @@ struct memscope_region;
  * @destroy: release what @create acquired
  * @read: copy @len bytes at @off into @buf (a kernel buffer)
  * @write: copy @len bytes from @buf to @off
+ * @read_user: like @read, but straight to the user buffer @ubuf, never
+ *	faulting: what cannot be stored there goes to @buf (see
+ *	memscope_io_read_user()); kinds without it read through @buf
  * @reg_read: exactly one access of the region's width at @off
  * @reg_write: exactly one write of the region's width at @off
  * @begin: make the device ready for accesses (power, decoding); called
@@ -212,6 +215,9 @@ struct memscope_backend {
 	int (*read)(struct memscope_region *r, u64 off, void *buf, size_t len);
 	int (*write)(struct memscope_region *r, u64 off, const void *buf,
 		     size_t len);
+	int (*read_user)(struct memscope_region *r, u64 off,
+			 char __user *ubuf, void *buf, size_t len,
+			 size_t *stored);
 	int (*reg_read)(struct memscope_region *r, u64 off, u64 *val);
 	int (*reg_write)(struct memscope_region *r, u64 off, u64 val);
 	int (*begin)(struct memscope_region *r);
@@ -371,6 +377,9 @@ int memscope_io_read(struct memscope_region *r, u64 off, void *buf,
 		     size_t len);
 int memscope_io_write(struct memscope_region *r, u64 off, const void *buf,
 		      size_t len);
+int memscope_io_read_user(struct memscope_region *r, u64 off,
+			  char __user *ubuf, void *buf, size_t len,
+			  size_t *stored);
 
 /* io.c */
 extern const struct memscope_backend memscope_mmio_backend;

@@ -11,9 +11,11 @@
 #include <kunit/test.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/pagemap.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #ifdef CONFIG_INDIRECT_IOMEM
 #include <linux/logic_iomem.h>
@@ -171,6 +173,39 @@ static void memscope_access_data_units_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, r->ops->read(r, 0x20, out, sizeof(out)), 0);
 	KUNIT_EXPECT_EQ(test, fake.n, 4);
 	KUNIT_EXPECT_MEMEQ(test, out, in, sizeof(in));
+}
+
+/*
+ * `data` of a memory window goes straight to user space, and a store that
+ * would fault loses nothing: on user pages not yet faulted in, every
+ * register is read exactly once into the bounce buffer instead; once the
+ * pages are present, straight to them, again once each.
+ */
+static void memscope_access_read_user_test(struct kunit *test)
+{
+	struct memscope_region *r = fake_region(test, "width=4");
+	char __user *ubuf = memscope_kunit_user(test);
+	u8 buf[64], out[64];
+	size_t stored = 1;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		fake.regs[i] = 0xa0 + i;
+	memset(buf, 0, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, r->ops->read_user(r, 0, ubuf, buf, sizeof(buf),
+						&stored), 0);
+	KUNIT_EXPECT_EQ(test, stored, 0);
+	KUNIT_EXPECT_EQ(test, fake.n, sizeof(buf) / 4);
+	KUNIT_EXPECT_MEMEQ(test, buf, fake.regs, sizeof(buf));
+
+	KUNIT_ASSERT_EQ(test, fault_in_writeable(ubuf, sizeof(out)), 0);
+	fake.n = 0;
+	KUNIT_ASSERT_EQ(test, r->ops->read_user(r, 0, ubuf, buf, sizeof(out),
+						&stored), 0);
+	KUNIT_EXPECT_EQ(test, stored, sizeof(out));
+	KUNIT_EXPECT_EQ(test, fake.n, sizeof(out) / 4);
+	KUNIT_ASSERT_EQ(test, copy_from_user(out, ubuf, sizeof(out)), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, fake.regs, sizeof(out));
 }
 
 /* Refusals happen before the device is touched. */
@@ -391,6 +426,7 @@ static void memscope_access_no_fake(struct kunit *test)
 #define memscope_ops_gate_test memscope_access_no_fake
 #define memscope_ops_lockdown_test memscope_access_no_fake
 #define memscope_ops_poll_test memscope_access_no_fake
+#define memscope_access_read_user_test memscope_access_no_fake
 #endif /* MEMSCOPE_KUNIT_FAKE */
 
 /* QEMU's edu device: ID register, liveness check and a 64-bit register. */
@@ -463,6 +499,7 @@ static void memscope_access_ram_refused_test(struct kunit *test)
 static struct kunit_case memscope_access_test_cases[] = {
 	KUNIT_CASE(memscope_access_exact_width_test),
 	KUNIT_CASE(memscope_access_data_units_test),
+	KUNIT_CASE(memscope_access_read_user_test),
 	KUNIT_CASE(memscope_access_refusal_test),
 	KUNIT_CASE(memscope_access_read_only_test),
 	KUNIT_CASE(memscope_access_regs_replay_test),
