@@ -243,10 +243,10 @@ int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
 
 /*
  * Memory windows straight into user space, without faulting: the loads
- * are inline (no call may run with user access open) and each store goes
- * to the user as soon as its register is read. Returns the bytes read
- * from the device; *@stored says how many reached @ubuf, and a register
- * read whose store faulted is left in *@last.
+ * are inline (no call may run with user access open), and the registers
+ * of each 8 bytes, read one by one in order, reach the user in one store.
+ * Returns the bytes read from the device; *@stored says how many reached
+ * @ubuf, and the registers read whose store faulted are left in *@last.
  */
 static __always_inline size_t memscope_io_read_units_user(struct memscope_region *r,
 							  u64 off,
@@ -257,36 +257,47 @@ static __always_inline size_t memscope_io_read_units_user(struct memscope_region
 							  u64 *last)
 {
 	const void __iomem *addr = r->iomem + off;
+	unsigned int j;
 	size_t i;
 	u64 v;
 
 	*stored = 0;
 	if (!user_access_begin(ubuf, len))
 		return 0;
-	for (i = 0; i < len; i += width) {
+	for (i = 0; i + 8 <= len; i += 8) {
+		v = 0;
+		for (j = 0; j < 8; j += width)
+			v |= memscope_io_get(addr + i + j, width, false) <<
+			     (j * 8);
+		unsafe_put_user((__force u64)cpu_to_le64(v),
+				(u64 __user *)(ubuf + i), group_fault);
+	}
+	for (; i < len; i += width) {
 		v = memscope_io_get(addr + i, width, false);
 		switch (width) {
 		case 1:
-			unsafe_put_user((u8)v, (u8 __user *)(ubuf + i), fault);
+			unsafe_put_user((u8)v, (u8 __user *)(ubuf + i),
+					unit_fault);
 			break;
 		case 2:
 			unsafe_put_user((__force u16)cpu_to_le16(v),
-					(u16 __user *)(ubuf + i), fault);
-			break;
-		case 4:
-			unsafe_put_user((__force u32)cpu_to_le32(v),
-					(u32 __user *)(ubuf + i), fault);
+					(u16 __user *)(ubuf + i), unit_fault);
 			break;
 		default:
-			unsafe_put_user((__force u64)cpu_to_le64(v),
-					(u64 __user *)(ubuf + i), fault);
+			unsafe_put_user((__force u32)cpu_to_le32(v),
+					(u32 __user *)(ubuf + i), unit_fault);
 			break;
 		}
 	}
 	user_access_end();
 	*stored = len;
 	return len;
-fault:
+group_fault:
+	user_access_end();
+	*stored = i;
+	*last = v;
+	return i + 8;
+unit_fault:
 	user_access_end();
 	*stored = i;
 	*last = v;
@@ -345,7 +356,7 @@ int memscope_io_read_user(struct memscope_region *r, u64 off,
 	}
 	pagefault_enable();
 	if (read > *stored)
-		memscope_buf_put(buf, last, r->width);
+		memscope_buf_put(buf, last, read - *stored);
 	if (read < len)
 		memscope_io_units(r, off + read, buf + (read - *stored), NULL,
 				  len - read);

@@ -11,6 +11,7 @@
 #include <kunit/test.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
@@ -179,7 +180,8 @@ static void memscope_access_data_units_test(struct kunit *test)
  * `data` of a memory window goes straight to user space, and a store that
  * would fault loses nothing: on user pages not yet faulted in, every
  * register is read exactly once into the bounce buffer instead; once the
- * pages are present, straight to them, again once each.
+ * pages are present, straight to them, again once each; and a store
+ * that faults halfway loses none of the registers read for it.
  */
 static void memscope_access_read_user_test(struct kunit *test)
 {
@@ -187,6 +189,7 @@ static void memscope_access_read_user_test(struct kunit *test)
 	char __user *ubuf = memscope_kunit_user(test);
 	u8 buf[64], out[64];
 	size_t stored = 1;
+	unsigned long addr;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(buf); i++)
@@ -206,6 +209,26 @@ static void memscope_access_read_user_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake.n, sizeof(out) / 4);
 	KUNIT_ASSERT_EQ(test, copy_from_user(out, ubuf, sizeof(out)), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, fake.regs, sizeof(out));
+
+	/*
+	 * 16-bit registers across into a page not faulted in: the first
+	 * 8 bytes' store faults, so they and the two registers after them
+	 * land in the bounce buffer, each register read once.
+	 */
+	addr = kunit_vm_mmap(test, NULL, 0, 2 * PAGE_SIZE,
+			     PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr) || !addr);
+	ubuf = (char __user *)addr;
+	KUNIT_ASSERT_EQ(test, fault_in_writeable(ubuf, PAGE_SIZE), 0);
+	r->width = 2;
+	fake.n = 0;
+	memset(buf, 0, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, r->ops->read_user(r, 0x10, ubuf + PAGE_SIZE - 6,
+						buf, 12, &stored), 0);
+	KUNIT_EXPECT_EQ(test, stored, 0);
+	KUNIT_EXPECT_EQ(test, fake.n, 6);
+	KUNIT_EXPECT_MEMEQ(test, buf, fake.regs + 0x10, 12);
 }
 
 /* Refusals happen before the device is touched. */
