@@ -328,6 +328,7 @@ static void memscope_regions_kill(struct memscope_device *owner, bool all)
  */
 void memscope_regions_kill_owned(struct memscope_device *owner)
 {
+	lockdep_assert_held(&memscope_dev_lock);
 	memscope_regions_kill(owner, false);
 }
 

@@ -311,7 +311,7 @@ struct memscope_device *memscope_device_add(struct device *dev)
  *
  * Commands can name the device from now on: its regions all exist.
  *
- * Context: Process context.
+ * Context: Process context; takes memscope_dev_lock.
  */
 void memscope_device_publish(struct memscope_device *md)
 {
@@ -336,7 +336,7 @@ void memscope_device_publish(struct memscope_device *md)
  * freed while the device still exists, BAR regions unpublished before
  * devres unmaps them.
  *
- * Context: Process context.
+ * Context: Process context; takes memscope_dev_lock.
  */
 void memscope_device_remove(struct memscope_device *md)
 {
@@ -363,6 +363,7 @@ void memscope_device_remove(struct memscope_device *md)
  */
 void memscope_device_set_master(struct memscope_device *md)
 {
+	lockdep_assert_held(&memscope_dev_lock);
 	if (md->master || !IS_ENABLED(CONFIG_MEMSCOPE_WRITE))
 		return;
 	if (dev_is_pci(md->dev))

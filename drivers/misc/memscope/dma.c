@@ -21,7 +21,7 @@
 #include "memscope.h"
 #include "memscope_trace.h"
 
-/* A DMA buffer is one allocation: at most MAX_PAGE_ORDER pages. */
+/* A DMA buffer is one allocation, of at most order MAX_PAGE_ORDER. */
 #define MEMSCOPE_DMA_MAX	(PAGE_SIZE << MAX_PAGE_ORDER)
 
 /**

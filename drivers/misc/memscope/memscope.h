@@ -490,6 +490,7 @@ struct memscope_region *memscope_vma_region(struct vm_area_struct *vma);
 extern const struct file_operations memscope_ops_fops;
 int memscope_prog_run(struct memscope_region *r, struct memscope_prog *p);
 
+/* Visible to KUnit only (VISIBLE_IF_KUNIT). */
 #if IS_ENABLED(CONFIG_KUNIT)
 int memscope_regs_show(struct seq_file *m, void *v);
 int memscope_data_mmap_locked(struct memscope_region *r,

@@ -83,9 +83,7 @@ static void memscope_kunit_edu_disable(void *pdev)
  *
  * Context: Process context.
  * Return: the device, with a reference the caller drops. Skips the test
- * without PCI or edu (kunit.py runs with kunit/x86_64-edu.py and
- * kunit/arm64-edu.py, and scripts/run-kunit.sh checks that the edu cases
- * ran there).
+ * without PCI or without edu (QEMU's -device edu).
  */
 struct pci_dev *memscope_kunit_edu_find(struct kunit *test)
 {
