@@ -104,9 +104,14 @@ put:
 	return ret;
 }
 
-/* Long transfers can be interrupted and do not hog the CPU. */
-static int memscope_data_yield(void)
+/*
+ * A chunk is done: count it, then let a long transfer be interrupted and
+ * not hog the CPU.
+ */
+static int memscope_data_next(size_t n, size_t *done, loff_t *ppos)
 {
+	*done += n;
+	*ppos += n;
 	if (fatal_signal_pending(current))
 		return -EINTR;
 	cond_resched();
@@ -163,11 +168,8 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		if (!ret && direct < n &&
 		    copy_to_user(ubuf + done + direct, buf, n - direct))
 			ret = -EFAULT;
-		if (ret)
-			break;
-		done += n;
-		*ppos += n;
-		ret = memscope_data_yield();
+		if (!ret)
+			ret = memscope_data_next(n, &done, ppos);
 		if (ret)
 			break;
 	}
@@ -203,11 +205,8 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 		}
 		ret = memscope_data_chunk(file, *ppos, buf, NULL, n, true,
 					  NULL);
-		if (ret)
-			break;
-		done += n;
-		*ppos += n;
-		ret = memscope_data_yield();
+		if (!ret)
+			ret = memscope_data_next(n, &done, ppos);
 		if (ret)
 			break;
 	}

@@ -66,6 +66,18 @@ static struct memscope_dma *memscope_dma_new(const struct memscope_cmd *cmd)
 	return d;
 }
 
+/* A new buffer is the region's: count it against its device and kind. */
+static void memscope_dma_attach(struct memscope_region *r,
+				struct memscope_dma *d, long bytes)
+{
+	r->priv = d;
+	r->owner = d->md;
+	r->bus = d->handle;
+	r->flags |= MEMSCOPE_REGION_ZEROED;
+	d->md->buffers++;
+	memscope_stats_add(r->kind, bytes, 1);
+}
+
 static int memscope_coherent_create(struct memscope_region *r,
 				    const struct memscope_cmd *cmd)
 {
@@ -95,12 +107,7 @@ static int memscope_coherent_create(struct memscope_region *r,
 		d->sgt.orig_nents = 0;
 	else
 		r->phys = sg_phys(d->sgt.sgl);
-	r->priv = d;
-	r->owner = d->md;
-	r->bus = d->handle;
-	r->flags |= MEMSCOPE_REGION_ZEROED;
-	d->md->buffers++;
-	memscope_stats_add(r->kind, PAGE_ALIGN(cmd->size), 1);
+	memscope_dma_attach(r, d, PAGE_ALIGN(cmd->size));
 	return 0;
 
 free_dma:
@@ -282,13 +289,8 @@ static int memscope_stream_create(struct memscope_region *r,
 	if (ret)
 		goto free_dma;
 	d->device_owns = true;
-	r->priv = d;
-	r->owner = d->md;
 	r->phys = virt_to_phys(r->vaddr);
-	r->bus = d->handle;
-	r->flags |= MEMSCOPE_REGION_ZEROED;
-	d->md->buffers++;
-	memscope_stats_add(r->kind, PAGE_SIZE << d->order, 1);
+	memscope_dma_attach(r, d, PAGE_SIZE << d->order);
 	return 0;
 
 free_dma:
