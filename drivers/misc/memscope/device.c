@@ -17,7 +17,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string_choices.h>
-#include <kunit/visibility.h>
 
 #include "memscope.h"
 
