@@ -58,8 +58,8 @@ run_one() {
 	# Cases skip where their device cannot exist; where it does, they
 	# must have run: the fake device on UML, edu on x86_64 and arm64.
 	case $arch in
-	uml) musts="memscope_access_exact_width_test memscope_ops_order_test memscope_files_data_end_test memscope_files_mmap_test" ;;
-	x86_64|arm64) musts="memscope_access_edu_test memscope_dma_bind_test memscope_dma_coherent_roundtrip_test memscope_dma_stream_roundtrip_test memscope_files_mmap_io_test memscope_files_width_test memscope_files_claim_test memscope_files_taint_order_test memscope_dma_unbind_mapped_test" ;;
+	uml) musts="memscope_access_exact_width_test memscope_access_read_user_test memscope_ops_order_test memscope_files_data_end_test memscope_files_mmap_test memscope_files_kcore_test" ;;
+	x86_64|arm64) musts="memscope_access_edu_test memscope_dma_bind_test memscope_dma_coherent_roundtrip_test memscope_dma_stream_roundtrip_test memscope_files_mmap_io_test memscope_files_width_test memscope_files_claim_test memscope_files_taint_order_test memscope_files_kcore_test memscope_dma_unbind_mapped_test" ;;
 	*) musts= ;;
 	esac
 	for c in $musts; do
