@@ -247,6 +247,8 @@ int memscope_io_read(struct memscope_region *r, u64 off, void *buf, size_t len)
  * of each 8 bytes, read one by one in order, reach the user in one store.
  * Returns the bytes read from the device; *@stored says how many reached
  * @ubuf, and the registers read whose store faulted are left in *@last.
+ * Reads and stores interleave: a buffer that is itself a writable mapping
+ * of the window sees each store before the reads after it.
  */
 static __always_inline size_t memscope_io_read_units_user(struct memscope_region *r,
 							  u64 off,
@@ -325,36 +327,53 @@ int memscope_io_read_user(struct memscope_region *r, u64 off,
 			  char __user *ubuf, void *buf, size_t len,
 			  size_t *stored)
 {
-	size_t read;
+	size_t read = 0, n, got, put;
 	u64 last = 0;
 
+	*stored = 0;
 	if (!memscope_io_width_ok(r) || memscope_region_is_port(r))
 		return -EINVAL;
-	/* The trace takes its values from @buf: see memscope_io_units(). */
-	if (trace_memscope_access_enabled()) {
-		*stored = 0;
+	/*
+	 * The trace takes its values from @buf (see memscope_io_units()), and
+	 * with MMIO access tracing readX() calls out: no call may run with
+	 * user access open.
+	 */
+	if (IS_ENABLED(CONFIG_TRACE_MMIO_ACCESS) ||
+	    trace_memscope_access_enabled())
 		return memscope_io_units(r, off, buf, NULL, len);
+
+	/* User access stays open for a page's worth of registers at most. */
+	while (read < len) {
+		n = min_t(size_t, len - read, PAGE_SIZE);
+		pagefault_disable();
+		switch (r->width) {
+		case 1:
+			got = memscope_io_read_units_user(r, off + read,
+							  ubuf + read, n, 1,
+							  &put, &last);
+			break;
+		case 2:
+			got = memscope_io_read_units_user(r, off + read,
+							  ubuf + read, n, 2,
+							  &put, &last);
+			break;
+		case 4:
+			got = memscope_io_read_units_user(r, off + read,
+							  ubuf + read, n, 4,
+							  &put, &last);
+			break;
+		default:
+			got = memscope_io_read_units_user(r, off + read,
+							  ubuf + read, n, 8,
+							  &put, &last);
+			break;
+		}
+		pagefault_enable();
+		read += got;
+		*stored += put;
+		if (put < n)
+			break;
 	}
-	pagefault_disable();
-	switch (r->width) {
-	case 1:
-		read = memscope_io_read_units_user(r, off, ubuf, len, 1,
-						   stored, &last);
-		break;
-	case 2:
-		read = memscope_io_read_units_user(r, off, ubuf, len, 2,
-						   stored, &last);
-		break;
-	case 4:
-		read = memscope_io_read_units_user(r, off, ubuf, len, 4,
-						   stored, &last);
-		break;
-	default:
-		read = memscope_io_read_units_user(r, off, ubuf, len, 8,
-						   stored, &last);
-		break;
-	}
-	pagefault_enable();
 	if (read > *stored)
 		memscope_buf_put(buf, last, read - *stored);
 	if (read < len)

@@ -122,7 +122,6 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	struct memscope_region *r = file->private_data;
-	bool direct_failed = false;
 	void *buf = NULL;
 	size_t done = 0;
 	int ret;
@@ -136,10 +135,18 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 
 	while (done < count) {
 		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
+		bool straight = r->ops->read_user || r->ops->linear;
 		size_t direct = 0;
 
+		/*
+		 * Present pages let a chunk go straight to the reader without
+		 * faulting. Faulted in without a write: the buffer may itself
+		 * map device registers.
+		 */
+		if (straight)
+			fault_in_safe_writeable(ubuf + done, n);
 		/* Kernel memory that is linear may not need it at all. */
-		if (!buf && (!r->ops->linear || direct_failed)) {
+		if (!buf && !r->ops->linear) {
 			buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
 				       GFP_KERNEL);
 			if (!buf) {
@@ -147,27 +154,26 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 				break;
 			}
 		}
-		if (r->ops->read_user) {
-			/* Present pages let the chunk store without faulting. */
-			fault_in_writeable(ubuf + done, n);
+		if (straight)
 			ret = memscope_data_chunk(file, *ppos, buf, ubuf + done,
 						  n, false, &direct);
-		} else if (r->ops->linear && !direct_failed) {
-			ret = memscope_data_chunk(file, *ppos, NULL,
-						  ubuf + done, n, false,
-						  &direct);
-			/* Not present: this chunk and the rest by bounce. */
-			if (!ret && direct < n) {
-				direct_failed = true;
-				continue;
-			}
-		} else {
+		/* Linear memory whose pages are still not there: bounced. */
+		if (!ret && r->ops->linear && direct < n && !buf) {
+			buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
+				       GFP_KERNEL);
+			if (!buf)
+				ret = -ENOMEM;
+		}
+		if (!ret && (!straight || (r->ops->linear && direct < n)))
 			ret = memscope_data_chunk(file, *ppos, buf, NULL, n,
 						  false, NULL);
-		}
 		if (!ret && direct < n &&
-		    copy_to_user(ubuf + done + direct, buf, n - direct))
+		    copy_to_user(ubuf + done + direct, buf, n - direct)) {
+			/* What reached the reader counts; the rest is lost. */
+			done += direct;
+			*ppos += direct;
 			ret = -EFAULT;
+		}
 		if (!ret)
 			ret = memscope_data_next(n, &done, ppos);
 		if (ret)
