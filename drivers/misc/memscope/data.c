@@ -122,6 +122,7 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	struct memscope_region *r = file->private_data;
+	bool prefault = false;
 	void *buf = NULL;
 	size_t done = 0;
 	int ret;
@@ -139,11 +140,11 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		size_t direct = 0;
 
 		/*
-		 * Present pages let a chunk go straight to the reader without
-		 * faulting. Faulted in without a write: the buffer may itself
-		 * map device registers.
+		 * A chunk goes straight to the reader only where the pages are
+		 * present. Once one was not, the next chunks are faulted in
+		 * first, without a write: the buffer may map device registers.
 		 */
-		if (straight)
+		if (straight && prefault)
 			fault_in_safe_writeable(ubuf + done, n);
 		/* Kernel memory that is linear may not need it at all. */
 		if (!buf && !r->ops->linear) {
@@ -167,6 +168,8 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		if (!ret && (!straight || (r->ops->linear && direct < n)))
 			ret = memscope_data_chunk(file, *ppos, buf, NULL, n,
 						  false, NULL);
+		if (straight && direct < n)
+			prefault = true;
 		if (!ret && direct < n &&
 		    copy_to_user(ubuf + done + direct, buf, n - direct)) {
 			/* What reached the reader counts; the rest is lost. */
