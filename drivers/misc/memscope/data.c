@@ -118,6 +118,15 @@ static int memscope_data_next(size_t n, size_t *done, loff_t *ppos)
 	return 0;
 }
 
+/* The bounce buffer, on first need: linear memory may never need one. */
+static int memscope_data_bounce(void **buf, size_t count)
+{
+	if (!*buf)
+		*buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
+				GFP_KERNEL);
+	return *buf ? 0 : -ENOMEM;
+}
+
 static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
@@ -146,25 +155,14 @@ static ssize_t memscope_data_read(struct file *file, char __user *ubuf,
 		 */
 		if (straight && prefault)
 			fault_in_safe_writeable(ubuf + done, n);
-		/* Kernel memory that is linear may not need it at all. */
-		if (!buf && !r->ops->linear) {
-			buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
-				       GFP_KERNEL);
-			if (!buf) {
-				ret = -ENOMEM;
-				break;
-			}
-		}
-		if (straight)
+		/* A window's registers land there if a store faults. */
+		ret = r->ops->linear ? 0 : memscope_data_bounce(&buf, count);
+		if (!ret && straight)
 			ret = memscope_data_chunk(file, *ppos, buf, ubuf + done,
 						  n, false, &direct);
 		/* Linear memory whose pages are still not there: bounced. */
-		if (!ret && r->ops->linear && direct < n && !buf) {
-			buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK),
-				       GFP_KERNEL);
-			if (!buf)
-				ret = -ENOMEM;
-		}
+		if (!ret && r->ops->linear && direct < n)
+			ret = memscope_data_bounce(&buf, count);
 		if (!ret && (!straight || (r->ops->linear && direct < n)))
 			ret = memscope_data_chunk(file, *ppos, buf, NULL, n,
 						  false, NULL);
@@ -190,8 +188,8 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
 	struct memscope_region *r = file->private_data;
+	void *buf = NULL;
 	size_t done = 0;
-	void *buf;
 	int ret;
 
 	ret = memscope_data_check(r, *ppos, count);
@@ -202,9 +200,9 @@ static ssize_t memscope_data_write(struct file *file, const char __user *ubuf,
 				     r->name, (u64)*ppos);
 	count = min_t(u64, count, r->size - *ppos);
 
-	buf = kvmalloc(min_t(size_t, count, MEMSCOPE_CHUNK), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	ret = memscope_data_bounce(&buf, count);
+	if (ret)
+		return ret;
 	while (done < count) {
 		size_t n = min_t(size_t, count - done, MEMSCOPE_CHUNK);
 
